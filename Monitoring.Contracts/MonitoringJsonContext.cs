@@ -1,0 +1,18 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Monitoring.Contracts;
+
+/// <summary>Source-generated JSON metadata for every wire type: required by the Native AOT agent, faster everywhere.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(MetricsReport))]
+[JsonSerializable(typeof(IReadOnlyList<MetricsReport>))]
+[JsonSerializable(typeof(MetricsReport[]))]
+[JsonSerializable(typeof(IngestAccepted))]
+[JsonSerializable(typeof(AgentList))]
+[JsonSerializable(typeof(AgentSummary))]
+[JsonSerializable(typeof(LatestMetrics))]
+[JsonSerializable(typeof(HistoryResponse))]
+[JsonSerializable(typeof(SeedHistoryResponse))]
+[JsonSerializable(typeof(IReadOnlyList<NetworkCheck>))]
+public sealed partial class MonitoringJsonContext : JsonSerializerContext;
