@@ -9,6 +9,7 @@ public static class ClusterDefaults
     public const string SectionName = "Cluster";
     public const int SiloPort = 11111;
     public const int GatewayPort = 30000;
+    public const string GatewayAddress = "127.0.0.1";
     public const string ServiceId = "monitoring";
     public const string ClusterId = "monitoring";
 }

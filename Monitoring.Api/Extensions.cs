@@ -2,6 +2,9 @@ using System.Text.Json.Serialization;
 using Monitoring.Abstractions;
 using Monitoring.Api.Errors;
 using Monitoring.Contracts;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using System.Net;
 using Orleans.Serialization;
 
 namespace Monitoring.Api;
@@ -30,15 +33,20 @@ public static partial class Extensions
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
 
-        var cluster = builder.Configuration.GetSection(ClusterDefaults.SectionName);
         builder.UseOrleansClient(client =>
         {
             if (builder.Configuration["Orleans:Clustering:ProviderType"] is null)
             {
-                client.UseLocalhostClustering(
-                    gatewayPort: cluster.GetValue("GatewayPort", ClusterDefaults.GatewayPort),
-                    serviceId: cluster.GetValue("ServiceId", ClusterDefaults.ServiceId)!,
-                    clusterId: cluster.GetValue("ClusterId", ClusterDefaults.ClusterId)!);
+                // Read when the client starts, not now: hosts and tests may still be adding configuration.
+                client.UseStaticClustering(gateways => gateways.Configure<IConfiguration>((options, configuration) =>
+                    options.Gateways = [new IPEndPoint(
+                        IPAddress.Parse(Cluster(configuration).GetValue("GatewayAddress", ClusterDefaults.GatewayAddress)!),
+                        Cluster(configuration).GetValue("GatewayPort", ClusterDefaults.GatewayPort)).ToGatewayUri()]));
+                client.Services.AddOptions<ClusterOptions>().Configure<IConfiguration>((options, configuration) =>
+                {
+                    options.ServiceId = Cluster(configuration).GetValue("ServiceId", ClusterDefaults.ServiceId);
+                    options.ClusterId = Cluster(configuration).GetValue("ClusterId", ClusterDefaults.ClusterId);
+                });
             }
 
             client.AddActivityPropagation();
@@ -47,6 +55,8 @@ public static partial class Extensions
         });
         return builder;
     }
+
+    private static IConfigurationSection Cluster(IConfiguration configuration) => configuration.GetSection(ClusterDefaults.SectionName);
 
     /// <summary>Keeps trying to reach the silo at start-up so the API and silo can start in any order.</summary>
     private sealed partial class RetryUntilSiloAnswers(ILogger<RetryUntilSiloAnswers> logger) : IClientConnectionRetryFilter

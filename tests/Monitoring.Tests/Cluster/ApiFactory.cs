@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Orleans.TestingHost;
+
+namespace Monitoring.Tests.Cluster;
+
+/// <summary>The real <c>Monitoring.Api</c> on Kestrel, whose Orleans client reaches the test cluster's gateway.</summary>
+/// <remarks>Named by a type of the API assembly rather than <c>Program</c>, which the silo assembly also declares.</remarks>
+public sealed class ApiFactory : WebApplicationFactory<Monitoring.Api.Errors.ProblemExceptionHandler>
+{
+    private readonly TestCluster _cluster;
+
+    public ApiFactory(TestCluster cluster)
+    {
+        _cluster = cluster;
+        UseKestrel(0);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        var gateway = _cluster.Primary!.GatewayAddress!.Endpoint;
+        builder.UseSetting("Cluster:GatewayAddress", gateway.Address.ToString());
+        builder.UseSetting("Cluster:GatewayPort", gateway.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Cluster:ServiceId", _cluster.Options.ServiceId);
+        builder.UseSetting("Cluster:ClusterId", _cluster.Options.ClusterId);
+    }
+}

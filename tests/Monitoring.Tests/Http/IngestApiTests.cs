@@ -1,0 +1,112 @@
+using System.Net;
+using Monitoring.Contracts;
+using Monitoring.Tests.Cluster;
+
+namespace Monitoring.Tests.Http;
+
+[Collection(ClusterCollection.Name)]
+public sealed class IngestApiTests(ClusterFixture fixture)
+{
+    private readonly HttpClient _http = fixture.CreateClient();
+
+    [Fact]
+    public async Task Post_answers_the_seed_success_body_once_the_sample_is_durable()
+    {
+        var agentId = Samples.NewAgentId();
+
+        var response = await _http.PostSampleAsync(Samples.Sample(agentId, Samples.RecentTime()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.ReadAsync(MonitoringJsonContext.Default.IngestAccepted);
+        Assert.Equal("success", body.Status);
+        Assert.Equal("Metrics received", body.Message);
+        Assert.True(DateTimeOffset.UtcNow - body.Timestamp < TimeSpan.FromMinutes(1));
+        Assert.Equal(1, fixture.HistoryRows(agentId));
+    }
+
+    [Fact]
+    public async Task The_seed_readme_minimal_body_with_extra_fields_is_accepted()
+    {
+        var agentId = Samples.NewAgentId();
+        var timestamp = DateTimeOffset.UtcNow.AddSeconds(-5).ToString("yyyy-MM-ddTHH:mm:ss.ffffffzzz", System.Globalization.CultureInfo.InvariantCulture);
+        var body = $$$"""
+            {"agent_id": "{{{agentId}}}", "agent_name": "seed agent", "timestamp": "{{{timestamp}}}",
+             "system": {"cpu_percent": 45.2, "memory": {"percent": 67.8}, "disk": {"percent": 23.4}, "future_field": [1, 2]},
+             "network": [{"host": "8.8.8.8", "port": 53, "status": "up", "latency_ms": 12.3},
+                         {"url": "https://example.org", "status_code": 503, "status": "degraded", "latency_ms": 200.0},
+                         {"host": "10.0.0.9", "port": 22, "status": "down", "error": "timed out"}],
+             "something_new": {"nested": true}}
+            """;
+
+        var response = await _http.PostRawAsync("/api/v1/metrics", body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var latest = await (await _http.FetchAsync($"/api/v1/metrics/{agentId}/latest")).ReadAsync(MonitoringJsonContext.Default.LatestMetrics);
+        Assert.Equal(45.2, latest.CpuPercent);
+        Assert.Equal(67.8, latest.MemoryPercent);
+        Assert.Equal(23.4, latest.DiskPercent);
+        Assert.Equal("timed out", latest.Network[2].Error);
+    }
+
+    [Fact]
+    public async Task Reposting_the_same_sample_answers_200_and_stores_it_once()
+    {
+        var agentId = Samples.NewAgentId();
+        var sample = Samples.Sample(agentId, Samples.RecentTime());
+
+        var first = await _http.PostSampleAsync(sample);
+        var again = await _http.PostSampleAsync(sample);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(1, fixture.HistoryRows(agentId));
+    }
+
+    [Fact]
+    public async Task Batch_stores_every_sample_of_every_agent_and_is_idempotent()
+    {
+        var (a, b) = (Samples.NewAgentId(), Samples.NewAgentId());
+        var start = Samples.RecentTime(300);
+        MetricsReport[] batch = [Samples.Sample(a, start), Samples.Sample(a, start.AddSeconds(10)), Samples.Sample(b, start)];
+
+        var response = await _http.PostBatchAsync(batch);
+        var again = await _http.PostBatchAsync(batch);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(3, (await response.ReadAsync(MonitoringJsonContext.Default.IngestAccepted)).Accepted);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(2, fixture.HistoryRows(a));
+        Assert.Equal(1, fixture.HistoryRows(b));
+    }
+
+    [Fact]
+    public async Task Batch_with_one_invalid_sample_is_refused_whole_and_names_the_field()
+    {
+        var (a, b) = (Samples.NewAgentId(), Samples.NewAgentId());
+        var now = Samples.RecentTime();
+        MetricsReport[] batch = [Samples.Sample(a, now), Samples.Sample(b, now, cpu: 250)];
+
+        var response = await _http.PostBatchAsync(batch);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.ReadJsonAsync();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("[1].system.cpu_percent", out _));
+        Assert.Equal(0, fixture.AgentRows(a));
+        Assert.Equal(0, fixture.AgentRows(b));
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("{}")]
+    [InlineData("[null]")]
+    public async Task Batch_that_is_empty_or_not_a_list_of_samples_is_refused(string body)
+    {
+        var before = fixture.Scalar("SELECT count(*) FROM history");
+
+        var response = await _http.PostRawAsync("/api/v1/metrics/batch", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before, fixture.Scalar("SELECT count(*) FROM history"));
+    }
+}
