@@ -44,27 +44,27 @@ public sealed class AgentOptions
 
     /// <summary>Seconds between two samples.</summary>
     [ConfigurationKeyName(CollectionIntervalKey)]
-    [PositiveSeconds(3600, ErrorMessage = $"{CollectionIntervalKey} must be a number of seconds greater than 0 and at most 3600.")]
+    [SettingRange(0, 3600, MinimumIsExclusive = true, ErrorMessage = $"{CollectionIntervalKey} must be a number of seconds greater than 0 and at most 3600.")]
     public double CollectionInterval { get; set; } = 60;
 
     /// <summary>How many unsent samples wait in memory before the oldest is dropped.</summary>
     [ConfigurationKeyName(QueueCapacityKey)]
-    [Range(1, 1_000_000, ErrorMessage = $"{QueueCapacityKey} must be between 1 and 1000000.")]
+    [SettingRange(1, 1_000_000, ErrorMessage = $"{QueueCapacityKey} must be between 1 and 1000000.")]
     public int QueueCapacity { get; set; } = 10_000;
 
     /// <summary>Seconds: the first retry waits up to this long, each later one up to twice as long.</summary>
     [ConfigurationKeyName(RetryBaseDelayKey)]
-    [PositiveSeconds(3600, ErrorMessage = $"{RetryBaseDelayKey} must be a number of seconds greater than 0 and at most 3600.")]
+    [SettingRange(0, 3600, MinimumIsExclusive = true, ErrorMessage = $"{RetryBaseDelayKey} must be a number of seconds greater than 0 and at most 3600.")]
     public double RetryBaseDelay { get; set; } = 1;
 
     /// <summary>Seconds: the cap of the retry delay.</summary>
     [ConfigurationKeyName(RetryMaxDelayKey)]
-    [PositiveSeconds(86400, ErrorMessage = $"{RetryMaxDelayKey} must be a number of seconds greater than 0 and at most 86400.")]
+    [SettingRange(0, 86400, MinimumIsExclusive = true, ErrorMessage = $"{RetryMaxDelayKey} must be a number of seconds greater than 0 and at most 86400.")]
     public double RetryMaxDelay { get; set; } = 60;
 
     /// <summary>Seconds one HTTP attempt may take before it counts as failed and is retried.</summary>
     [ConfigurationKeyName(RequestTimeoutKey)]
-    [PositiveSeconds(600, ErrorMessage = $"{RequestTimeoutKey} must be a number of seconds greater than 0 and at most 600.")]
+    [SettingRange(0, 600, MinimumIsExclusive = true, ErrorMessage = $"{RequestTimeoutKey} must be a number of seconds greater than 0 and at most 600.")]
     public double RequestTimeout { get; set; } = 30;
 
     public TimeSpan Interval => TimeSpan.FromSeconds(CollectionInterval);
