@@ -18,7 +18,10 @@ internal static class SendingExtensions
             provider.GetRequiredService<AgentTelemetry>(),
             provider.GetRequiredService<ILogger<BoundedSampleQueue>>()));
 
+        // The sending service holds one client for the agent's lifetime, so connections are recycled instead of the handler to follow DNS changes.
         services.AddHttpClient<MetricsSender>(static client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .UseSocketsHttpHandler(static (handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("metrics", static (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<AgentOptions>>().Value;
