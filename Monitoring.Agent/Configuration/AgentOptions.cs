@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Monitoring.Agent.Configuration;
+
+/// <summary>
+/// The agent's settings. Each has one name everywhere: the environment variable, the <c>.env</c> key
+/// and the key inside the <c>Agent</c> section of appsettings.json, so an error names what the operator typed.
+/// </summary>
+public sealed class AgentOptions
+{
+    public const string SectionName = "Agent";
+    public const string AgentIdKey = "AGENT_ID";
+    public const string AgentNameKey = "AGENT_NAME";
+    public const string ServerUrlKey = "SERVER_URL";
+    public const string CollectionIntervalKey = "COLLECTION_INTERVAL";
+    public const string QueueCapacityKey = "QUEUE_CAPACITY";
+    public const string RetryBaseDelayKey = "RETRY_BASE_DELAY";
+    public const string RetryMaxDelayKey = "RETRY_MAX_DELAY";
+    public const string RequestTimeoutKey = "REQUEST_TIMEOUT";
+
+    public static IReadOnlyList<string> SettingNames { get; } =
+    [
+        AgentIdKey, AgentNameKey, ServerUrlKey, CollectionIntervalKey,
+        QueueCapacityKey, RetryBaseDelayKey, RetryMaxDelayKey, RequestTimeoutKey,
+    ];
+
+    /// <summary>Defaults to the host name.</summary>
+    [ConfigurationKeyName(AgentIdKey)]
+    [Required(ErrorMessage = $"{AgentIdKey} is required.")]
+    [RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = $"{AgentIdKey} must be 1 to 64 letters, digits, '.', '_' or '-'.")]
+    public string AgentId { get; set; } = "";
+
+    /// <summary>Defaults to the agent id.</summary>
+    [ConfigurationKeyName(AgentNameKey)]
+    [Required(ErrorMessage = $"{AgentNameKey} is required.")]
+    [StringLength(256, ErrorMessage = $"{AgentNameKey} must be at most 256 characters.")]
+    public string AgentName { get; set; } = "";
+
+    /// <summary>Base URL of the monitoring API; reports go to <c>{SERVER_URL}/api/v1/metrics</c>.</summary>
+    [ConfigurationKeyName(ServerUrlKey)]
+    [Required(ErrorMessage = $"{ServerUrlKey} is required.")]
+    [HttpUrl(ErrorMessage = $"{ServerUrlKey} must be an absolute http:// or https:// URL.")]
+    public string ServerUrl { get; set; } = "http://localhost:5080";
+
+    /// <summary>Seconds between two samples.</summary>
+    [ConfigurationKeyName(CollectionIntervalKey)]
+    [SettingRange(0, 3600, MinimumIsExclusive = true, ErrorMessage = $"{CollectionIntervalKey} must be a number of seconds greater than 0 and at most 3600.")]
+    public double CollectionInterval { get; set; } = 60;
+
+    /// <summary>How many unsent samples wait in memory before the oldest is dropped.</summary>
+    [ConfigurationKeyName(QueueCapacityKey)]
+    [SettingRange(1, 1_000_000, ErrorMessage = $"{QueueCapacityKey} must be between 1 and 1000000.")]
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Seconds: the first retry waits up to this long, each later one up to twice as long.</summary>
+    [ConfigurationKeyName(RetryBaseDelayKey)]
+    [SettingRange(0, 3600, MinimumIsExclusive = true, ErrorMessage = $"{RetryBaseDelayKey} must be a number of seconds greater than 0 and at most 3600.")]
+    public double RetryBaseDelay { get; set; } = 1;
+
+    /// <summary>Seconds: the cap of the retry delay.</summary>
+    [ConfigurationKeyName(RetryMaxDelayKey)]
+    [SettingRange(0, 86400, MinimumIsExclusive = true, ErrorMessage = $"{RetryMaxDelayKey} must be a number of seconds greater than 0 and at most 86400.")]
+    public double RetryMaxDelay { get; set; } = 60;
+
+    /// <summary>Seconds one HTTP attempt may take before it counts as failed and is retried.</summary>
+    [ConfigurationKeyName(RequestTimeoutKey)]
+    [SettingRange(0, 600, MinimumIsExclusive = true, ErrorMessage = $"{RequestTimeoutKey} must be a number of seconds greater than 0 and at most 600.")]
+    public double RequestTimeout { get; set; } = 30;
+
+    public TimeSpan Interval => TimeSpan.FromSeconds(CollectionInterval);
+
+    /// <summary>The ingest endpoint; <see cref="ServerUrl"/> may end with a slash or not, and may carry a path prefix.</summary>
+    public Uri MetricsEndpoint => new(new Uri(ServerUrl.TrimEnd('/') + "/"), "api/v1/metrics");
+}

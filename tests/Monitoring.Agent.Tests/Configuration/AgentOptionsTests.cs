@@ -1,0 +1,131 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Monitoring.Agent.Configuration;
+
+namespace Monitoring.Agent.Tests.Configuration;
+
+public sealed class AgentOptionsTests
+{
+    [Theory]
+    [InlineData("AGENT_ID", "has space")]
+    [InlineData("AGENT_ID", "slash/in/id")]
+    [InlineData("AGENT_ID", "a123456789a123456789a123456789a123456789a123456789a123456789abcde")]
+    [InlineData("SERVER_URL", "not a url")]
+    [InlineData("SERVER_URL", "ftp://files.example")]
+    [InlineData("SERVER_URL", "/api/v1")]
+    [InlineData("COLLECTION_INTERVAL", "0")]
+    [InlineData("COLLECTION_INTERVAL", "-5")]
+    [InlineData("COLLECTION_INTERVAL", "3601")]
+    [InlineData("COLLECTION_INTERVAL", "NaN")]
+    [InlineData("COLLECTION_INTERVAL", "sixty")]
+    [InlineData("QUEUE_CAPACITY", "0")]
+    [InlineData("QUEUE_CAPACITY", "many")]
+    [InlineData("RETRY_BASE_DELAY", "0")]
+    [InlineData("RETRY_MAX_DELAY", "-1")]
+    [InlineData("REQUEST_TIMEOUT", "0")]
+    public void Invalid_setting_fails_with_a_message_naming_it(string setting, string value)
+    {
+        var error = FindError(new Dictionary<string, string> { [setting] = value });
+
+        Assert.NotNull(error);
+        Assert.Contains(setting, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Defaults_are_valid_and_name_the_agent_after_the_host()
+    {
+        var options = Resolve(new Dictionary<string, string>());
+
+        Assert.Equal(Environment.MachineName, options.AgentId);
+        Assert.Equal(options.AgentId, options.AgentName);
+        Assert.Equal(60, options.CollectionInterval);
+        Assert.Equal(10_000, options.QueueCapacity);
+        Assert.Equal(new Uri("http://localhost:5080/api/v1/metrics"), options.MetricsEndpoint);
+    }
+
+    [Theory]
+    [InlineData("http://monitor.example:5080", "http://monitor.example:5080/api/v1/metrics")]
+    [InlineData("http://monitor.example:5080/", "http://monitor.example:5080/api/v1/metrics")]
+    [InlineData("https://monitor.example/prefix", "https://monitor.example/prefix/api/v1/metrics")]
+    [InlineData("https://monitor.example/prefix/", "https://monitor.example/prefix/api/v1/metrics")]
+    public void Server_url_is_accepted_with_or_without_a_trailing_slash(string serverUrl, string endpoint)
+    {
+        var options = Resolve(new Dictionary<string, string> { ["SERVER_URL"] = serverUrl });
+
+        Assert.Equal(new Uri(endpoint), options.MetricsEndpoint);
+    }
+
+    [Fact]
+    public void Agent_name_defaults_to_the_configured_agent_id()
+    {
+        var options = Resolve(new Dictionary<string, string> { ["AGENT_ID"] = "web-01.eu" });
+
+        Assert.Equal("web-01.eu", options.AgentName);
+    }
+
+    [Fact]
+    public void Environment_beats_the_current_directory_env_file_which_beats_the_one_beside_the_executable_and_appsettings()
+    {
+        var besideExecutable = new Dictionary<string, string> { ["AGENT_ID"] = "from-exe-dir", ["AGENT_NAME"] = "exe", ["SERVER_URL"] = "http://exe.example" };
+        var currentDirectory = new Dictionary<string, string> { ["AGENT_ID"] = "from-cwd", ["AGENT_NAME"] = "cwd" };
+        var environment = new Dictionary<string, string> { ["AGENT_ID"] = "from-env" };
+        var appsettings = new Dictionary<string, string?>
+        {
+            ["Agent:AGENT_ID"] = "from-appsettings",
+            ["Agent:COLLECTION_INTERVAL"] = "15",
+            ["Agent:SERVER_URL"] = "http://appsettings.example",
+        };
+
+        var options = Resolve(environment, [besideExecutable, currentDirectory], appsettings);
+
+        Assert.Equal("from-env", options.AgentId);
+        Assert.Equal("cwd", options.AgentName);
+        Assert.Equal("http://exe.example", options.ServerUrl);
+        Assert.Equal(15, options.CollectionInterval);
+    }
+
+    [Fact]
+    public void Env_file_keys_reach_the_configuration_root_unless_the_environment_sets_them()
+    {
+        var file = new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://collector.example:4317",
+            ["OTEL_SERVICE_NAME"] = "from-file",
+        };
+        var environment = new Dictionary<string, string> { ["OTEL_SERVICE_NAME"] = "from-env" };
+
+        var settings = AgentSettingsSource.Build([file], environment.GetValueOrDefault);
+
+        Assert.Equal("http://collector.example:4317", settings["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.False(settings.ContainsKey("OTEL_SERVICE_NAME"));
+    }
+
+    private static string? FindError(Dictionary<string, string> environment)
+    {
+        using var services = BuildServices(environment, [], []);
+        return AgentConfigurationExtensions.FindConfigurationError(services);
+    }
+
+    private static AgentOptions Resolve(
+        Dictionary<string, string> environment,
+        IReadOnlyList<IReadOnlyDictionary<string, string>>? dotEnvFiles = null,
+        Dictionary<string, string?>? appsettings = null)
+    {
+        using var services = BuildServices(environment, dotEnvFiles ?? [], appsettings ?? []);
+        Assert.Null(AgentConfigurationExtensions.FindConfigurationError(services));
+        return services.GetRequiredService<IOptions<AgentOptions>>().Value;
+    }
+
+    private static ServiceProvider BuildServices(
+        Dictionary<string, string> environment,
+        IReadOnlyList<IReadOnlyDictionary<string, string>> dotEnvFiles,
+        Dictionary<string, string?> appsettings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(appsettings)
+            .AddInMemoryCollection(AgentSettingsSource.Build(dotEnvFiles, environment.GetValueOrDefault))
+            .Build();
+        return new ServiceCollection().AddAgentOptions(configuration).BuildServiceProvider();
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Monitoring.Agent.Configuration;
+using Monitoring.Agent.Sending;
+
+namespace Monitoring.Agent.Tests.Sending;
+
+internal static class SenderTestHost
+{
+    /// <summary>The agent's own sending registrations, pointed at <paramref name="server"/> with millisecond backoff.</summary>
+    public static ServiceProvider Build(Uri server, Action<IServiceCollection>? before = null, Dictionary<string, string?>? settings = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Agent:AGENT_ID"] = "agent-under-test",
+            ["Agent:SERVER_URL"] = server.ToString(),
+            ["Agent:RETRY_BASE_DELAY"] = "0.01",
+            ["Agent:RETRY_MAX_DELAY"] = "0.05",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection().AddLogging().AddMetrics();
+        before?.Invoke(services);
+        services.AddAgentOptions(configuration).AddSending();
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+}
