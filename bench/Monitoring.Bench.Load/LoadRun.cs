@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace Monitoring.Bench.Load;
+
+/// <summary>A server under test: where to send samples and which processes do its work.</summary>
+public sealed record Target(string Name, IPEndPoint Endpoint, string Host, IReadOnlyList<(string Name, int Pid)> Processes)
+{
+    /// <summary>Every sample ever sent to this target is numbered from here, across rounds, so none repeats.</summary>
+    public long NextSequence;
+}
+
+public sealed class Tally
+{
+    public long Accepted;
+    public long AcceptedWithoutSuccessBody;
+    public long Rejected;
+    public long ConnectFailed;
+    public long Broken;
+    public long TimedOut;
+    public readonly Dictionary<int, long> RejectedByStatus = [];
+
+    public long Ambiguous => Broken + TimedOut;
+
+    public long Errors => Rejected + ConnectFailed + Broken + TimedOut;
+
+    public void Add(Outcome outcome)
+    {
+        switch (outcome.Kind)
+        {
+            case OutcomeKind.Answered when outcome.StatusCode is >= 200 and < 300:
+                Accepted++;
+                if (!outcome.SuccessBody)
+                {
+                    AcceptedWithoutSuccessBody++;
+                }
+
+                break;
+            case OutcomeKind.Answered:
+                Rejected++;
+                RejectedByStatus[outcome.StatusCode] = RejectedByStatus.GetValueOrDefault(outcome.StatusCode) + 1;
+                break;
+            case OutcomeKind.ConnectFailed:
+                ConnectFailed++;
+                break;
+            case OutcomeKind.Broken:
+                Broken++;
+                break;
+            case OutcomeKind.TimedOut:
+                TimedOut++;
+                break;
+        }
+    }
+
+    public void Merge(Tally other)
+    {
+        Accepted += other.Accepted;
+        AcceptedWithoutSuccessBody += other.AcceptedWithoutSuccessBody;
+        Rejected += other.Rejected;
+        ConnectFailed += other.ConnectFailed;
+        Broken += other.Broken;
+        TimedOut += other.TimedOut;
+        foreach (var (status, count) in other.RejectedByStatus)
+        {
+            RejectedByStatus[status] = RejectedByStatus.GetValueOrDefault(status) + count;
+        }
+    }
+}
+
+/// <summary>What one timed run against one target measured.</summary>
+public sealed record RunResult(
+    string Target,
+    int Round,
+    Tally Whole,
+    Tally Measured,
+    double MeasuredSeconds,
+    int[] LatenciesMicroseconds,
+    IReadOnlyList<(string Name, double? CpuSeconds)> ProcessCpu,
+    double GeneratorCpuSeconds,
+    double MachineBusyFraction)
+{
+    public double AcceptedPerSecond => Measured.Accepted / MeasuredSeconds;
+
+    public double LatencyMilliseconds(double percentile)
+    {
+        if (LatenciesMicroseconds.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var index = (int)Math.Ceiling(percentile / 100 * LatenciesMicroseconds.Length) - 1;
+        return LatenciesMicroseconds[Math.Clamp(index, 0, LatenciesMicroseconds.Length - 1)] / 1000.0;
+    }
+}
+
+/// <summary>
+/// Drives a fixed number of keep-alive connections at full speed: a warm-up that is not measured, then the
+/// measured window; at the deadline no new request starts and every request in flight is awaited, so the
+/// count of 2xx answers is exact.
+/// </summary>
+public static class LoadRun
+{
+    public static async Task<RunResult> RunAsync(Target target, SampleTemplate template, LoadOptions options, int round)
+    {
+        var frequency = (double)Stopwatch.Frequency;
+        var start = Stopwatch.GetTimestamp();
+        var measuredFrom = start + (long)(options.Warmup.TotalSeconds * frequency);
+        var deadline = measuredFrom + (long)(options.Duration.TotalSeconds * frequency);
+        using var drain = new CancellationTokenSource(options.Warmup + options.Duration + options.DrainTimeout);
+
+        var workers = Enumerable.Range(0, options.Connections).Select(_ => new Worker(target, template)).ToArray();
+        var running = workers.Select(w => Task.Run(() => w.RunAsync(measuredFrom, deadline, drain.Token))).ToArray();
+
+        await Task.Delay(options.Warmup);
+        var processCpuBefore = target.Processes.Select(p => CpuClock.ProcessSeconds(p.Pid)).ToArray();
+        var generatorBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var machineBefore = CpuClock.MachineSeconds();
+
+        await Task.Delay(TimeSpan.FromTicks(Math.Max(0, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline).Ticks)));
+        var processCpuAfter = target.Processes.Select(p => CpuClock.ProcessSeconds(p.Pid)).ToArray();
+        var generatorAfter = Process.GetCurrentProcess().TotalProcessorTime;
+        var machineAfter = CpuClock.MachineSeconds();
+
+        await Task.WhenAll(running);
+
+        var whole = new Tally();
+        var measured = new Tally();
+        var lastCompletion = deadline;
+        foreach (var worker in workers)
+        {
+            whole.Merge(worker.Whole);
+            measured.Merge(worker.Measured);
+            lastCompletion = Math.Max(lastCompletion, worker.LastMeasuredCompletion);
+            worker.Dispose();
+        }
+
+        var latencies = workers.SelectMany(w => w.Latencies.Take(w.LatencyCount)).ToArray();
+        Array.Sort(latencies);
+
+        var processCpu = target.Processes
+            .Select((p, i) => (p.Name, processCpuAfter[i] - processCpuBefore[i]))
+            .ToArray();
+        var machineTotal = machineAfter.Total - machineBefore.Total;
+        return new RunResult(
+            target.Name,
+            round,
+            whole,
+            measured,
+            (lastCompletion - measuredFrom) / frequency,
+            latencies,
+            processCpu,
+            (generatorAfter - generatorBefore).TotalSeconds,
+            machineTotal > 0 ? (machineAfter.Busy - machineBefore.Busy) / machineTotal : double.NaN);
+    }
+
+    private sealed class Worker(Target target, SampleTemplate template) : IDisposable
+    {
+        private readonly HttpConnection _connection = new(target.Endpoint);
+        private readonly byte[] _request = template.NewRequestBuffer();
+
+        public Tally Whole { get; } = new();
+
+        public Tally Measured { get; } = new();
+
+        public int[] Latencies { get; private set; } = new int[64 * 1024];
+
+        public int LatencyCount { get; private set; }
+
+        public long LastMeasuredCompletion { get; private set; }
+
+        public async Task RunAsync(long measuredFrom, long deadline, CancellationToken drain)
+        {
+            var ticksPerMicrosecond = Stopwatch.Frequency / 1_000_000.0;
+            while (!drain.IsCancellationRequested)
+            {
+                var started = Stopwatch.GetTimestamp();
+                if (started >= deadline)
+                {
+                    return;
+                }
+
+                var sequence = Interlocked.Increment(ref target.NextSequence) - 1;
+                template.Write(_request, sequence);
+                var outcome = await _connection.SendAsync(_request, drain);
+                var finished = Stopwatch.GetTimestamp();
+
+                Whole.Add(outcome);
+                if (started >= measuredFrom)
+                {
+                    Measured.Add(outcome);
+                    LastMeasuredCompletion = finished;
+                    if (outcome is { Kind: OutcomeKind.Answered, StatusCode: >= 200 and < 300 })
+                    {
+                        RecordLatency((int)((finished - started) / ticksPerMicrosecond));
+                    }
+                }
+
+                if (outcome.Kind is OutcomeKind.ConnectFailed or OutcomeKind.Broken)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
+                }
+            }
+        }
+
+        public void Dispose() => _connection.Dispose();
+
+        private void RecordLatency(int microseconds)
+        {
+            if (LatencyCount == Latencies.Length)
+            {
+                var larger = new int[Latencies.Length * 2];
+                Latencies.CopyTo(larger, 0);
+                Latencies = larger;
+            }
+
+            Latencies[LatencyCount++] = microseconds;
+        }
+    }
+}
