@@ -4,6 +4,12 @@ using System.Net.Sockets;
 
 namespace Monitoring.Bench.Load;
 
+public enum IoModel
+{
+    Threads,
+    Async,
+}
+
 /// <summary>Command-line settings; every wrong value fails before any load is sent, naming the option.</summary>
 public sealed record LoadOptions
 {
@@ -22,6 +28,8 @@ public sealed record LoadOptions
           --warmup SECONDS        unmeasured warm-up before it (default 3)
           --rounds N              baseline/ours pairs, order alternating (default 1)
           --drain-timeout SECONDS wait for requests in flight at the deadline (default 30)
+          --io async|threads      async sockets completed inline on the epoll threads (default, least CPU),
+                                  or one thread per connection on a blocking socket
           --out PATH              also write the report to this file
         """;
 
@@ -51,6 +59,8 @@ public sealed record LoadOptions
 
     public string? Output { get; init; }
 
+    public IoModel Io { get; init; } = IoModel.Async;
+
     public static LoadOptions Parse(string[] args)
     {
         var options = new LoadOptions();
@@ -75,6 +85,12 @@ public sealed record LoadOptions
                 "--rounds" => options with { Rounds = Positive(name, Value()) },
                 "--drain-timeout" => options with { DrainTimeout = Seconds(name, Value()) },
                 "--out" => options with { Output = Value() },
+                "--io" => options with { Io = Value() switch
+                {
+                    "threads" => IoModel.Threads,
+                    "async" => IoModel.Async,
+                    var other => throw new ArgumentException($"--io wants threads or async, got '{other}'."),
+                } },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }

@@ -109,7 +109,11 @@ public static class LoadRun
         using var drain = new CancellationTokenSource(options.Warmup + options.Duration + options.DrainTimeout);
 
         var workers = Enumerable.Range(0, options.Connections).Select(_ => new Worker(target, template)).ToArray();
-        var running = workers.Select(w => Task.Run(() => w.RunAsync(measuredFrom, deadline, drain.Token))).ToArray();
+        var giveUpAtUtc = DateTime.UtcNow + options.Warmup + options.Duration + options.DrainTimeout;
+        var running = workers.Select(w => options.Io == IoModel.Threads
+                ? StartThread(() => w.Run(measuredFrom, deadline, giveUpAtUtc))
+                : Task.Run(() => w.RunAsync(measuredFrom, deadline, drain.Token)))
+            .ToArray();
 
         await Task.Delay(options.Warmup);
         var processCpuBefore = target.Processes.Select(p => CpuClock.ProcessSeconds(p.Pid)).ToArray();
@@ -153,6 +157,29 @@ public static class LoadRun
             machineTotal > 0 ? (machineAfter.Busy - machineBefore.Busy) / machineTotal : double.NaN);
     }
 
+    private static Task StartThread(Action work)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                work();
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "load worker",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
     private sealed class Worker(Target target, SampleTemplate template) : IDisposable
     {
         private readonly HttpConnection _connection = new(target.Endpoint);
@@ -170,7 +197,6 @@ public static class LoadRun
 
         public async Task RunAsync(long measuredFrom, long deadline, CancellationToken drain)
         {
-            var ticksPerMicrosecond = Stopwatch.Frequency / 1_000_000.0;
             while (!drain.IsCancellationRequested)
             {
                 var started = Stopwatch.GetTimestamp();
@@ -182,24 +208,49 @@ public static class LoadRun
                 var sequence = Interlocked.Increment(ref target.NextSequence) - 1;
                 template.Write(_request, sequence);
                 var outcome = await _connection.SendAsync(_request, drain);
-                var finished = Stopwatch.GetTimestamp();
-
-                Whole.Add(outcome);
-                if (started >= measuredFrom)
-                {
-                    Measured.Add(outcome);
-                    LastMeasuredCompletion = finished;
-                    if (outcome is { Kind: OutcomeKind.Answered, StatusCode: >= 200 and < 300 })
-                    {
-                        RecordLatency((int)((finished - started) / ticksPerMicrosecond));
-                    }
-                }
-
-                if (outcome.Kind is OutcomeKind.ConnectFailed or OutcomeKind.Broken)
+                if (Record(outcome, started, measuredFrom))
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
                 }
             }
+        }
+
+        public void Run(long measuredFrom, long deadline, DateTime giveUpAtUtc)
+        {
+            while (DateTime.UtcNow < giveUpAtUtc)
+            {
+                var started = Stopwatch.GetTimestamp();
+                if (started >= deadline)
+                {
+                    return;
+                }
+
+                var sequence = Interlocked.Increment(ref target.NextSequence) - 1;
+                template.Write(_request, sequence);
+                var outcome = _connection.Send(_request, giveUpAtUtc);
+                if (Record(outcome, started, measuredFrom))
+                {
+                    Thread.Sleep(50);
+                }
+            }
+        }
+
+        /// <summary>Counts one outcome; true when the connection failed and the worker should pause before retrying.</summary>
+        private bool Record(Outcome outcome, long started, long measuredFrom)
+        {
+            var finished = Stopwatch.GetTimestamp();
+            Whole.Add(outcome);
+            if (started >= measuredFrom)
+            {
+                Measured.Add(outcome);
+                LastMeasuredCompletion = finished;
+                if (outcome is { Kind: OutcomeKind.Answered, StatusCode: >= 200 and < 300 })
+                {
+                    RecordLatency((int)((finished - started) * 1_000_000 / Stopwatch.Frequency));
+                }
+            }
+
+            return outcome.Kind is OutcomeKind.ConnectFailed or OutcomeKind.Broken;
         }
 
         public void Dispose() => _connection.Dispose();

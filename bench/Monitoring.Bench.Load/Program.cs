@@ -12,6 +12,13 @@ catch (ArgumentException e)
     return 2;
 }
 
+if (options.Io == IoModel.Async && Environment.GetEnvironmentVariable(InlineCompletions) is null)
+{
+    // Runs each socket continuation on its epoll thread (wrk's model) instead of hopping to the thread pool:
+    // a third less generator CPU per request. Read once, when the first socket operation starts the engine.
+    Environment.SetEnvironmentVariable(InlineCompletions, "1");
+}
+
 var report = new Report(options.Output);
 var firstTimestamp = DateTime.UtcNow.AddHours(-12);
 firstTimestamp = new DateTime(firstTimestamp.Ticks - (firstTimestamp.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
@@ -36,6 +43,7 @@ foreach (var template in templates.Values)
 
 var anyTemplate = templates.Values.First();
 report.Line($"ingest benchmark  {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss}Z  {Environment.ProcessorCount} cores  .NET {Environment.Version}");
+report.Line($"  generator: {options.Io} I/O{(options.Io == IoModel.Async ? $", {InlineCompletions}={Environment.GetEnvironmentVariable(InlineCompletions)}" : "")}");
 report.Line($"  agents {options.Agents}, connections {options.Connections}, warm-up {options.Warmup.TotalSeconds:0.#} s, measured {options.Duration.TotalSeconds:0.#} s per target, rounds {options.Rounds}");
 report.Line($"  body {anyTemplate.BodyLength} B, request {anyTemplate.RequestLength} B, sample timestamps from {firstTimestamp:O} (one second apart per agent)");
 foreach (var target in targets)
@@ -122,3 +130,8 @@ return exitCode;
 
 static double Median(double[] sorted) =>
     sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+
+public partial class Program
+{
+    private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+}

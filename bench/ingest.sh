@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Ingest benchmark: the product (Monitoring.Api + Monitoring.Silo on a fresh SQLite file) against a bare Kestrel
+# baseline, driven by one generator in one run on this machine. See bench/README.md.
+#
+#   bench/ingest.sh [--standin] [generator options...]
+#
+#   --standin   no product yet: a second baseline instance plays "ours" (tests the harness; no history check)
+#   generator options are passed through, e.g. --duration 30 --rounds 3 --connections 64 --agents 10000
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+standin=0
+if [[ "${1:-}" == "--standin" ]]; then
+  standin=1
+  shift
+fi
+
+stamp="$(date -u +%Y%m%d-%H%M%S)"
+results="$root/bench/results"
+mkdir -p "$results"
+work="$(mktemp -d "${TMPDIR:-/tmp}/monitoring-bench.XXXXXX")"
+pids=()
+
+stop_all() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "ingest.sh: process $pid did not stop on TERM; killing it" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  pids=()
+}
+
+cleanup() {
+  local status=$?
+  stop_all
+  # Keep the server logs next to the report; the database goes with the temp dir.
+  if compgen -G "$work/*.log" >/dev/null; then
+    mkdir -p "$results/$stamp"
+    cp "$work"/*.log "$results/$stamp/" || true
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_in_use() {
+  [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]
+}
+
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 30000))
+    if ! port_in_use "$port"; then
+      echo "$port"
+      return
+    fi
+  done
+  echo "ingest.sh: no free loopback port found" >&2
+  return 1
+}
+
+# start NAME DIR DLL [VAR=value...]: runs a built app from its output folder (so it finds its appsettings.json).
+start() {
+  local name="$1" dir="$2" dll="$3"
+  shift 3
+  (cd "$dir" && exec env DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production "$@" dotnet "$dll") \
+    >"$work/$name.log" 2>&1 &
+  pids+=("$!")
+  eval "${name//-/_}_pid=$!"
+  echo "started $name (pid $!)"
+}
+
+wait_healthy() {
+  local name="$1" pid="$2" url="$3"
+  for _ in $(seq 1 600); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "ingest.sh: $name exited before it was healthy; its log:" >&2
+      tail -n 40 "$work/$name.log" >&2
+      return 1
+    fi
+    if curl -fsS -o /dev/null --max-time 2 "$url"; then
+      echo "$name healthy at $url"
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "ingest.sh: $name not healthy at $url after 120 s; its log:" >&2
+  tail -n 40 "$work/$name.log" >&2
+  return 1
+}
+
+# One sample through the whole path before the clock starts: health can be green before the first grain call works.
+wait_ingest_works() {
+  local url="$1" ts
+  ts="$(date -u -d '-13 hours' +%Y-%m-%dT%H:%M:%S.000000+00:00)"
+  local body="{\"agent_id\":\"agent-probe\",\"agent_name\":\"bench probe\",\"timestamp\":\"$ts\",\"interval_seconds\":60,\"system\":{\"cpu_percent\":1.0,\"memory\":{\"percent\":1.0},\"disk\":{\"percent\":1.0}},\"network\":[]}"
+  for _ in $(seq 1 120); do
+    if curl -fsS -o /dev/null --max-time 10 -H 'Content-Type: application/json' -d "$body" "$url/api/v1/metrics"; then
+      echo "ingest answers 200 at $url"
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "ingest.sh: POST $url/api/v1/metrics never answered 200" >&2
+  return 1
+}
+
+projects=(bench/Monitoring.Bench.Baseline bench/Monitoring.Bench.Load)
+if [[ $standin -eq 0 ]]; then
+  if [[ ! -d "$root/Monitoring.Api" || ! -d "$root/Monitoring.Silo" ]]; then
+    echo "ingest.sh: Monitoring.Api and Monitoring.Silo are not in this tree; use --standin to test the harness alone" >&2
+    exit 2
+  fi
+  projects+=(Monitoring.Silo Monitoring.Api)
+fi
+
+echo "building (Release): ${projects[*]}"
+for project in "${projects[@]}"; do
+  dotnet build "$root/$project" -c Release -nologo -v q -clp:ErrorsOnly
+done
+
+out() { echo "$root/$1/bin/Release/net10.0"; }
+baseline_port="$(free_port)"
+generator_args=(--baseline "http://127.0.0.1:$baseline_port")
+
+if [[ $standin -eq 1 ]]; then
+  ours_port="$(free_port)"
+  start standin "$(out bench/Monitoring.Bench.Baseline)" Monitoring.Bench.Baseline.dll \
+    ASPNETCORE_URLS="http://127.0.0.1:$ours_port"
+  wait_healthy standin "$standin_pid" "http://127.0.0.1:$ours_port/health"
+  generator_args+=(--ours "http://127.0.0.1:$ours_port" --ours-pid "standin=$standin_pid")
+else
+  # Localhost clustering uses fixed ports: a silo already running here would silently serve our API instead.
+  for port in 11111 30000; do
+    if port_in_use "$port"; then
+      echo "ingest.sh: port $port is in use (another Orleans silo?); stop it first" >&2
+      exit 2
+    fi
+  done
+  db="$work/monitoring.db"
+  silo_port="$(free_port)"
+  start silo "$(out Monitoring.Silo)" Monitoring.Silo.dll \
+    ConnectionStrings__monitoring="Data Source=$db" ASPNETCORE_URLS="http://127.0.0.1:$silo_port"
+  wait_healthy silo "$silo_pid" "http://127.0.0.1:$silo_port/health"
+  ours_port="$(free_port)"
+  start api "$(out Monitoring.Api)" Monitoring.Api.dll ASPNETCORE_URLS="http://127.0.0.1:$ours_port"
+  wait_healthy api "$api_pid" "http://127.0.0.1:$ours_port/health"
+  wait_ingest_works "http://127.0.0.1:$ours_port"
+  generator_args+=(--ours "http://127.0.0.1:$ours_port" --ours-pid "api=$api_pid" --ours-pid "silo=$silo_pid" --db "$db")
+fi
+
+start baseline "$(out bench/Monitoring.Bench.Baseline)" Monitoring.Bench.Baseline.dll \
+  ASPNETCORE_URLS="http://127.0.0.1:$baseline_port"
+wait_healthy baseline "$baseline_pid" "http://127.0.0.1:$baseline_port/health"
+generator_args+=(--baseline-pid "baseline=$baseline_pid")
+
+report="$results/ingest-$stamp.txt"
+echo "running the generator; report -> $report"
+status=0
+dotnet "$(out bench/Monitoring.Bench.Load)/Monitoring.Bench.Load.dll" "${generator_args[@]}" --out "$report" "$@" || status=$?
+
+if [[ $standin -eq 0 ]]; then
+  echo "cross-check with sqlite3: history rows = $(sqlite3 "file:$db?mode=ro" 'SELECT COUNT(*) FROM history' 2>&1)" | tee -a "$report"
+fi
+exit "$status"
