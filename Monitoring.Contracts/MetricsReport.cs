@@ -74,19 +74,15 @@ public sealed record DiskMetrics
 public sealed record NetworkCheck
 {
     [JsonPropertyName("host")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Host { get; init; }
 
     [JsonPropertyName("port")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Port { get; init; }
 
     [JsonPropertyName("url")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Url { get; init; }
 
     [JsonPropertyName("status_code")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? StatusCode { get; init; }
 
     [JsonPropertyName("status")]
@@ -99,8 +95,12 @@ public sealed record NetworkCheck
     public string? Error { get; init; }
 }
 
-/// <summary>The seed's success answer to an ingest request.</summary>
+/// <summary>The seed's success answer to an ingest request; <c>accepted</c> counts the samples of a batch.</summary>
 public sealed record IngestAccepted(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("message")] string Message,
-    [property: JsonPropertyName("timestamp")] DateTimeOffset Timestamp);
+    [property: JsonPropertyName("timestamp")] DateTimeOffset Timestamp)
+{
+    [JsonPropertyName("accepted")]
+    public int? Accepted { get; init; }
+}

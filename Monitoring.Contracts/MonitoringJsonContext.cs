@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Monitoring.Contracts;
 
 /// <summary>Source-generated JSON metadata for every wire type: required by the Native AOT agent, faster everywhere.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(MetricsReport))]
 [JsonSerializable(typeof(IReadOnlyList<MetricsReport>))]
 [JsonSerializable(typeof(MetricsReport[]))]

@@ -82,7 +82,6 @@ public sealed record HistoryResponse
 
     /// <summary>Bucket width in seconds; absent for raw samples.</summary>
     [JsonPropertyName("step_seconds")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? StepSeconds { get; init; }
 
     /// <summary>True when the hard cap on returned points cut the answer short.</summary>
@@ -90,11 +89,9 @@ public sealed record HistoryResponse
     public bool Truncated { get; init; }
 
     [JsonPropertyName("samples")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<HistorySample>? Samples { get; init; }
 
     [JsonPropertyName("buckets")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<HistoryBucket>? Buckets { get; init; }
 }
 

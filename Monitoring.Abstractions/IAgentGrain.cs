@@ -1,0 +1,24 @@
+using Monitoring.Contracts;
+
+namespace Monitoring.Abstractions;
+
+/// <summary>One monitored agent: its latest sample, registration and liveness. Reach it through <see cref="AgentGrainKeys"/>.</summary>
+[Alias("Monitoring.IAgentGrain")]
+public interface IAgentGrain : IGrainWithStringKey
+{
+    /// <summary>Accepts one validated sample; completes only once it is durable in history.</summary>
+    [Alias("Report")]
+    Task Report(MetricsReport sample);
+
+    /// <summary>Accepts validated samples of this agent (a backfill); completes only once all are durable.</summary>
+    [Alias("ReportBatch")]
+    Task ReportBatch(IReadOnlyList<MetricsReport> samples);
+
+    /// <summary>The newest sample by timestamp, or null for an agent never seen.</summary>
+    [Alias("GetLatest")]
+    Task<LatestMetrics?> GetLatest();
+
+    /// <summary>Registration, liveness and headline values, or null for an agent never seen.</summary>
+    [Alias("GetSummary")]
+    Task<AgentSummary?> GetSummary();
+}

@@ -1,0 +1,25 @@
+using Monitoring.Contracts;
+
+namespace Monitoring.Abstractions;
+
+/// <summary>Reads of the history store; a stateless worker on every silo.</summary>
+[Alias("Monitoring.IHistoryGrain")]
+public interface IHistoryGrain : IGrainWithIntegerKey
+{
+    /// <summary>Raw samples or buckets of one agent, or null when the agent was never seen.</summary>
+    [Alias("Query")]
+    Task<HistoryResponse?> Query(HistoryQuery query);
+
+    /// <summary>Every agent ever seen, with the headline values the agent grains last published.</summary>
+    [Alias("ListAgents")]
+    Task<AgentList> ListAgents();
+}
+
+/// <summary>A history request; <see cref="StepSeconds"/> asks for buckets, null for raw samples.</summary>
+[GenerateSerializer, Immutable, Alias("Monitoring.HistoryQuery")]
+public sealed record HistoryQuery(
+    [property: Id(0)] string AgentId,
+    [property: Id(1)] DateTimeOffset From,
+    [property: Id(2)] DateTimeOffset To,
+    [property: Id(3)] double? StepSeconds,
+    [property: Id(4)] int MaxPoints);

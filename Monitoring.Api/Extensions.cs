@@ -1,0 +1,64 @@
+using System.Text.Json.Serialization;
+using Monitoring.Abstractions;
+using Monitoring.Api.Errors;
+using Monitoring.Contracts;
+using Orleans.Serialization;
+
+namespace Monitoring.Api;
+
+public static partial class Extensions
+{
+    /// <summary>Largest request body accepted; a sample is about 1 KiB, a backfill batch at most a thousand of them.</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary>
+    /// The API: an Orleans client (localhost clustering unless configuration names a provider), RFC 7807 errors for every
+    /// bad request, the wire format's source-generated JSON, and the OpenAPI document.
+    /// </summary>
+    public static IHostApplicationBuilder AddMonitoringApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options =>
+            options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, MonitoringJsonContext.Default);
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        var cluster = builder.Configuration.GetSection(ClusterDefaults.SectionName);
+        builder.UseOrleansClient(client =>
+        {
+            if (builder.Configuration["Orleans:Clustering:ProviderType"] is null)
+            {
+                client.UseLocalhostClustering(
+                    gatewayPort: cluster.GetValue("GatewayPort", ClusterDefaults.GatewayPort),
+                    serviceId: cluster.GetValue("ServiceId", ClusterDefaults.ServiceId)!,
+                    clusterId: cluster.GetValue("ClusterId", ClusterDefaults.ClusterId)!);
+            }
+
+            client.AddActivityPropagation();
+            client.Services.AddSerializer(serializer => serializer.AddMonitoringContracts());
+            client.UseConnectionRetryFilter<RetryUntilSiloAnswers>();
+        });
+        return builder;
+    }
+
+    /// <summary>Keeps trying to reach the silo at start-up so the API and silo can start in any order.</summary>
+    private sealed partial class RetryUntilSiloAnswers(ILogger<RetryUntilSiloAnswers> logger) : IClientConnectionRetryFilter
+    {
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            LogRetrying(logger, exception.Message);
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            return true;
+        }
+
+        [LoggerMessage(1, LogLevel.Warning, "The silo does not answer yet ({Reason}); retrying in 1 s")]
+        private static partial void LogRetrying(ILogger logger, string reason);
+    }
+}

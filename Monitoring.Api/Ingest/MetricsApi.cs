@@ -1,0 +1,258 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Monitoring.Abstractions;
+using Monitoring.Contracts;
+
+namespace Monitoring.Api.Ingest;
+
+/// <summary>Ingest and per-agent metric queries under <c>/api/v1/metrics</c>, in the seed's wire format.</summary>
+public static class MetricsApi
+{
+    public const int MaxBatchSamples = 1000;
+    public const int MaxHistoryPoints = 10_000;
+    public const int SeedHistoryPoints = 1000;
+    public static readonly TimeSpan MaxHistoryRange = TimeSpan.FromDays(400);
+
+    private static readonly Meter Meter = new("Monitoring");
+    private static readonly Counter<long> Accepted = Meter.CreateCounter<long>("monitoring.ingest.accepted", "{sample}", "Samples acknowledged as durable.");
+    private static readonly Counter<long> Rejected = Meter.CreateCounter<long>("monitoring.ingest.rejected", "{request}", "Ingest requests refused for invalid content.");
+
+    public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api/v1/metrics").WithTags("Metrics");
+
+        api.MapPost("", Report).WithName("ReportMetrics").WithSummary("Accept one sample; 200 once it is durable.");
+        api.MapPost("batch", ReportBatch).WithName("ReportMetricsBatch").WithSummary("Accept up to 1000 samples, all or none; 200 once all are durable.");
+        api.MapGet("{agent_id}/latest", GetLatest).WithName("GetLatestMetrics").WithSummary("The agent's newest sample.");
+        api.MapGet("{agent_id}/history", GetHistory).WithName("GetMetricsHistory").WithSummary("Raw samples, or per-step buckets with avg/min/max.");
+        api.MapGet("{agent_id}", GetSeedHistory).WithName("GetMetricsSeedHistory").WithSummary("The seed's history shape over the last `hours` (default 24), oldest first.");
+        return app;
+    }
+
+    public static async Task<Results<Ok<IngestAccepted>, ValidationProblem>> Report(
+        MetricsReport sample, IGrainFactory grains, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        var errors = new Dictionary<string, string[]>();
+        SampleValidator.Validate(sample, now, string.Empty, errors);
+        if (errors.Count > 0)
+        {
+            Rejected.Add(1);
+            return TypedResults.ValidationProblem(errors, title: "The sample is invalid; nothing was stored.");
+        }
+
+        await grains.GetAgentGrain(sample.AgentId!).Report(sample);
+        Accepted.Add(1);
+        return TypedResults.Ok(new IngestAccepted("success", "Metrics received", time.GetUtcNow()));
+    }
+
+    public static async Task<Results<Ok<IngestAccepted>, ValidationProblem>> ReportBatch(
+        MetricsReport[] samples, IGrainFactory grains, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        var errors = new Dictionary<string, string[]>();
+        if (samples.Length is 0 or > MaxBatchSamples)
+        {
+            errors["body"] = [$"A batch holds 1 to {MaxBatchSamples} samples."];
+        }
+        else
+        {
+            for (var i = 0; i < samples.Length; i++)
+            {
+                if (samples[i] is null)
+                {
+                    errors[$"[{i}]"] = ["A sample must be an object."];
+                    continue;
+                }
+
+                SampleValidator.Validate(samples[i], now, $"[{i}].", errors);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            Rejected.Add(1);
+            return TypedResults.ValidationProblem(errors, title: "The batch is invalid; nothing was stored.");
+        }
+
+        await Task.WhenAll(samples
+            .GroupBy(s => s.AgentId!, StringComparer.Ordinal)
+            .Select(agent => grains.GetAgentGrain(agent.Key).ReportBatch(agent.ToArray())));
+        Accepted.Add(samples.Length);
+        return TypedResults.Ok(new IngestAccepted("success", "Metrics received", time.GetUtcNow()) { Accepted = samples.Length });
+    }
+
+    public static async Task<Results<Ok<LatestMetrics>, NotFound<ProblemDetails>, ValidationProblem>> GetLatest(
+        [FromRoute(Name = "agent_id")] string agentId, IGrainFactory grains)
+    {
+        if (!SampleValidator.IsValidAgentId(agentId))
+        {
+            return InvalidAgentId();
+        }
+
+        return await grains.GetAgentGrain(agentId).GetLatest() is { } latest
+            ? TypedResults.Ok(latest)
+            : UnknownAgent(agentId);
+    }
+
+    public static async Task<Results<Ok<HistoryResponse>, NotFound<ProblemDetails>, ValidationProblem>> GetHistory(
+        [FromRoute(Name = "agent_id")] string agentId,
+        [FromQuery] string? from,
+        [FromQuery] string? to,
+        [FromQuery] string? step,
+        [FromQuery(Name = "max_points")] string? maxPoints,
+        IGrainFactory grains,
+        TimeProvider time)
+    {
+        if (!SampleValidator.IsValidAgentId(agentId))
+        {
+            return InvalidAgentId();
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var end = ParseTime(to, "to", errors) ?? time.GetUtcNow();
+        var start = ParseTime(from, "from", errors) ?? end - TimeSpan.FromHours(1);
+        var stepSeconds = ParseStep(step, errors);
+        int? points = null;
+        if (maxPoints is not null)
+        {
+            if (int.TryParse(maxPoints, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 1 and <= MaxHistoryPoints)
+            {
+                points = parsed;
+            }
+            else
+            {
+                errors["max_points"] = [$"max_points must be a whole number from 1 to {MaxHistoryPoints}."];
+            }
+        }
+
+        if (errors.Count == 0)
+        {
+            var range = end - start;
+            if (range <= TimeSpan.Zero)
+            {
+                errors["from"] = ["from must be earlier than to."];
+            }
+            else if (range > MaxHistoryRange)
+            {
+                errors["from"] = [$"The range may span at most {MaxHistoryRange.TotalDays} days."];
+            }
+            else if (stepSeconds is { } s && range.TotalSeconds / s > MaxHistoryPoints)
+            {
+                errors["step"] = [$"step is too small for the range: at most {MaxHistoryPoints} buckets are returned."];
+            }
+            else if (stepSeconds is null && points is { } p)
+            {
+                stepSeconds = Math.Max(1e-6, range.TotalSeconds / p);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The history query is invalid.");
+        }
+
+        var query = new HistoryQuery(agentId, start, end, stepSeconds, points ?? MaxHistoryPoints);
+        return await grains.GetGrain<IHistoryGrain>(0).Query(query) is { } history
+            ? TypedResults.Ok(history)
+            : UnknownAgent(agentId);
+    }
+
+    public static async Task<Results<Ok<SeedHistoryResponse>, NotFound<ProblemDetails>, ValidationProblem>> GetSeedHistory(
+        [FromRoute(Name = "agent_id")] string agentId,
+        [FromQuery] string? hours,
+        IGrainFactory grains,
+        TimeProvider time)
+    {
+        if (!SampleValidator.IsValidAgentId(agentId))
+        {
+            return InvalidAgentId();
+        }
+
+        var span = 24.0;
+        if (hours is not null && !(double.TryParse(hours, NumberStyles.Float, CultureInfo.InvariantCulture, out span) && span > 0 && span <= MaxHistoryRange.TotalHours))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["hours"] = [$"hours must be a number greater than 0 and at most {MaxHistoryRange.TotalHours}."] },
+                title: "The history query is invalid.");
+        }
+
+        var end = time.GetUtcNow();
+        var start = end - TimeSpan.FromHours(span);
+        var history = grains.GetGrain<IHistoryGrain>(0);
+        var raw = await history.Query(new HistoryQuery(agentId, start, end, null, SeedHistoryPoints));
+        if (raw is null)
+        {
+            return UnknownAgent(agentId);
+        }
+
+        IReadOnlyList<SeedHistoryPoint> points;
+        if (!raw.Truncated)
+        {
+            points = [.. raw.Samples!.Select(s => new SeedHistoryPoint(s.Timestamp, s.CpuPercent, s.MemoryPercent, s.DiskPercent))];
+        }
+        else
+        {
+            // Too many samples for the seed's flat list: one averaged point per bucket instead.
+            var buckets = await history.Query(new HistoryQuery(agentId, start, end, (end - start).TotalSeconds / SeedHistoryPoints, SeedHistoryPoints));
+            points = [.. buckets!.Buckets!.Select(b => new SeedHistoryPoint(b.Start, b.CpuPercent.Avg, b.MemoryPercent.Avg, b.DiskPercent.Avg))];
+        }
+
+        return TypedResults.Ok(new SeedHistoryResponse(agentId, span, points));
+    }
+
+    internal static NotFound<ProblemDetails> UnknownAgent(string agentId) => TypedResults.NotFound(new ProblemDetails
+    {
+        Status = StatusCodes.Status404NotFound,
+        Title = "Unknown agent.",
+        Detail = $"No sample from agent '{agentId}' has been received.",
+    });
+
+    internal static ValidationProblem InvalidAgentId() => TypedResults.ValidationProblem(
+        new Dictionary<string, string[]> { ["agent_id"] = ["agent_id must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-'."] },
+        title: "The agent id is invalid.");
+
+    private static DateTimeOffset? ParseTime(string? value, string field, Dictionary<string, string[]> errors)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            return parsed;
+        }
+
+        errors[field] = [$"{field} must be an ISO 8601 time, e.g. 2026-11-25T10:00:00Z."];
+        return null;
+    }
+
+    /// <summary>Seconds from "90", "90s", "5m", "1h" or "1d".</summary>
+    private static double? ParseStep(string? value, Dictionary<string, string[]> errors)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var (number, unit) = value.Length > 0 && char.IsLetter(value[^1]) ? (value[..^1], value[^1]) : (value, 's');
+        double? seconds = unit switch
+        {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => null,
+        };
+        if (seconds is { } scale && double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount)
+            && double.IsFinite(amount) && amount > 0)
+        {
+            return amount * scale;
+        }
+
+        errors["step"] = ["step must be a positive duration: seconds, or a number with s, m, h or d (e.g. 5m)."];
+        return null;
+    }
+}

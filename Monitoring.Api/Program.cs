@@ -1,0 +1,20 @@
+using Monitoring.Api;
+using Monitoring.Api.Agents;
+using Monitoring.Api.Ingest;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddMonitoringApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+app.MapDefaultEndpoints();
+app.MapMetricsApi();
+app.MapAgentsApi();
+
+app.Run();

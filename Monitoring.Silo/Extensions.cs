@@ -1,0 +1,71 @@
+using Monitoring.Abstractions;
+using Monitoring.Silo.History;
+using Monitoring.Silo.Storage;
+using Orleans.Configuration;
+using Orleans.Serialization;
+
+namespace Monitoring.Silo;
+
+public static class Extensions
+{
+    /// <summary>Orleans' name for SQLite; it loads Microsoft.Data.Sqlite (the name "Microsoft.Data.Sqlite" is unknown to it).</summary>
+    private const string SqliteInvariant = "System.Data.SQLite";
+
+    /// <summary>The silo process: localhost clustering unless configuration names an Orleans clustering provider.</summary>
+    public static IHostApplicationBuilder AddMonitoringSilo(this IHostApplicationBuilder builder)
+    {
+        var cluster = builder.Configuration.GetSection(ClusterDefaults.SectionName);
+        builder.UseOrleans(silo =>
+        {
+            if (builder.Configuration["Orleans:Clustering:ProviderType"] is null)
+            {
+                silo.UseLocalhostClustering(
+                    siloPort: cluster.GetValue("SiloPort", ClusterDefaults.SiloPort),
+                    gatewayPort: cluster.GetValue("GatewayPort", ClusterDefaults.GatewayPort),
+                    serviceId: cluster.GetValue("ServiceId", ClusterDefaults.ServiceId)!,
+                    clusterId: cluster.GetValue("ClusterId", ClusterDefaults.ClusterId)!);
+            }
+
+            silo.AddMonitoring(builder.Configuration);
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Grains, registrations in Orleans' ADO.NET grain storage and samples in our history tables, both in one SQLite file
+    /// whose schema is created before any provider reads it. Shared by the silo process and test clusters.
+    /// </summary>
+    public static ISiloBuilder AddMonitoring(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.Services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection("Storage"))
+            .Configure(options => options.ConnectionString = StorageOptions.Resolve(configuration.GetConnectionString(StorageOptions.ConnectionStringName)))
+            .Validate(options => options.BusyTimeoutMilliseconds > 0, "Storage:BusyTimeoutMilliseconds must be positive.")
+            .ValidateOnStart();
+        silo.Services.AddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton<SqliteConnections>();
+        silo.Services.AddSingleton<HistoryReader>();
+        silo.Services.AddSingleton<HistoryWriter>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<HistoryWriter>());
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaCreator>();
+
+        silo.AddActivityPropagation();
+        silo.Services.AddSerializer(serializer => serializer.AddMonitoringContracts());
+        silo.AddAdoNetGrainStorage(StorageNames.Monitoring, options => options.Invariant = SqliteInvariant);
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Monitoring)
+            .Configure<SqliteConnections>((options, connections) => options.DataSource = connections);
+        return silo;
+    }
+
+    /// <summary>Creates the schema before Orleans' storage provider reads its queries from it.</summary>
+    private sealed class SchemaCreator(SqliteConnections connections) : ILifecycleParticipant<ISiloLifecycle>
+    {
+        public void Participate(ISiloLifecycle lifecycle) =>
+            lifecycle.Subscribe(nameof(SchemaCreator), ServiceLifecycleStage.RuntimeInitialize, _ =>
+            {
+                using var connection = connections.Open();
+                SqliteSchema.Create(connection);
+                return Task.CompletedTask;
+            });
+    }
+}

@@ -1,0 +1,206 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Monitoring.Abstractions;
+using Monitoring.Contracts;
+using Monitoring.Silo.Storage;
+
+namespace Monitoring.Silo.History;
+
+/// <summary>Queries of history and of the fleet registry, each on its own pooled connection (WAL lets them run beside the writer).</summary>
+public sealed class HistoryReader(SqliteConnections connections, TimeProvider time)
+{
+    private const string SampleColumns = """
+        ts, cpu_percent, memory_percent, memory_total, memory_used, memory_available,
+        disk_percent, disk_total, disk_used, disk_free, network
+        """;
+
+    /// <summary>The newest stored sample of an agent and its registry row, or null for an agent never stored.</summary>
+    public async Task<StoredAgent?> ReadAgentAsync(string agentId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = connections.Open();
+        await using var agent = connection.CreateCommand();
+        agent.CommandText = "SELECT agent_no, agent_name, first_seen, last_seen, interval_seconds FROM agents WHERE agent_id = @agent_id;";
+        agent.Parameters.AddWithValue("@agent_id", agentId);
+        long agentNo;
+        string name;
+        DateTimeOffset firstSeen, lastSeen;
+        double interval;
+        await using (var row = await agent.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await row.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            (agentNo, name, firstSeen, lastSeen, interval) = (row.GetInt64(0), row.GetString(1),
+                UnixMicroseconds.ToTime(row.GetInt64(2)), UnixMicroseconds.ToTime(row.GetInt64(3)), row.GetDouble(4));
+        }
+
+        await using var newest = connection.CreateCommand();
+        newest.CommandText = $"SELECT {SampleColumns} FROM history WHERE agent_no = @agent_no ORDER BY ts DESC LIMIT 1;";
+        newest.Parameters.AddWithValue("@agent_no", agentNo);
+        await using var sample = await newest.ExecuteReaderAsync(cancellationToken);
+        var latest = await sample.ReadAsync(cancellationToken) ? ReadSample(sample, 0) : null;
+        return new StoredAgent(name, firstSeen, lastSeen, interval, latest);
+    }
+
+    public async Task<HistoryResponse?> QueryAsync(HistoryQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var connection = connections.Open();
+        var agentNo = await FindAgentAsync(connection, query.AgentId, cancellationToken);
+        if (agentNo is null)
+        {
+            return null;
+        }
+
+        var from = UnixMicroseconds.From(query.From);
+        var to = UnixMicroseconds.From(query.To);
+        await using var command = connection.CreateCommand();
+        command.Parameters.AddWithValue("@agent_no", agentNo.Value);
+        command.Parameters.AddWithValue("@from", from);
+        command.Parameters.AddWithValue("@to", to);
+        command.Parameters.AddWithValue("@limit", query.MaxPoints + 1);
+        if (query.StepSeconds is { } stepSeconds)
+        {
+            var step = Math.Max(1L, (long)(stepSeconds * 1_000_000));
+            command.Parameters.AddWithValue("@step", step);
+            command.CommandText = """
+                SELECT (ts - @from) / @step AS bucket, count(*),
+                    avg(cpu_percent), min(cpu_percent), max(cpu_percent),
+                    avg(memory_percent), min(memory_percent), max(memory_percent),
+                    avg(disk_percent), min(disk_percent), max(disk_percent)
+                FROM history WHERE agent_no = @agent_no AND ts >= @from AND ts < @to
+                GROUP BY bucket ORDER BY bucket LIMIT @limit;
+                """;
+            var buckets = new List<HistoryBucket>();
+            await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                buckets.Add(new HistoryBucket
+                {
+                    Start = UnixMicroseconds.ToTime(from + (rows.GetInt64(0) * step)),
+                    Count = rows.GetInt32(1),
+                    CpuPercent = new Aggregate(rows.GetDouble(2), rows.GetDouble(3), rows.GetDouble(4)),
+                    MemoryPercent = new Aggregate(rows.GetDouble(5), rows.GetDouble(6), rows.GetDouble(7)),
+                    DiskPercent = new Aggregate(rows.GetDouble(8), rows.GetDouble(9), rows.GetDouble(10)),
+                });
+            }
+
+            var truncated = buckets.Count > query.MaxPoints;
+            return new HistoryResponse
+            {
+                AgentId = query.AgentId,
+                From = query.From,
+                To = query.To,
+                StepSeconds = step / 1_000_000.0,
+                Truncated = truncated,
+                Buckets = truncated ? buckets[..query.MaxPoints] : buckets,
+            };
+        }
+
+        command.CommandText = $"""
+            SELECT {SampleColumns} FROM history
+            WHERE agent_no = @agent_no AND ts >= @from AND ts < @to
+            ORDER BY ts LIMIT @limit;
+            """;
+        var samples = new List<HistorySample>();
+        await using (var rows = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                samples.Add(ReadSample(rows, 0));
+            }
+        }
+
+        var cut = samples.Count > query.MaxPoints;
+        return new HistoryResponse
+        {
+            AgentId = query.AgentId,
+            From = query.From,
+            To = query.To,
+            Truncated = cut,
+            Samples = cut ? samples[..query.MaxPoints] : samples,
+        };
+    }
+
+    public async Task<AgentList> ListAgentsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = connections.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT agent_id, agent_name, first_seen, last_seen, interval_seconds, latest_ts, cpu_percent, memory_percent, disk_percent
+            FROM agents ORDER BY agent_id;
+            """;
+        var now = time.GetUtcNow();
+        var agents = new List<AgentSummary>();
+        await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+        while (await rows.ReadAsync(cancellationToken))
+        {
+            var lastSeen = UnixMicroseconds.ToTime(rows.GetInt64(3));
+            var interval = rows.GetDouble(4);
+            agents.Add(new AgentSummary
+            {
+                AgentId = rows.GetString(0),
+                AgentName = rows.GetString(1),
+                FirstSeen = UnixMicroseconds.ToTime(rows.GetInt64(2)),
+                LastSeen = lastSeen,
+                IntervalSeconds = interval,
+                Status = Liveness.Status(now, lastSeen, interval),
+                LastSampleAt = rows.IsDBNull(5) ? null : UnixMicroseconds.ToTime(rows.GetInt64(5)),
+                CpuPercent = rows.IsDBNull(6) ? null : rows.GetDouble(6),
+                MemoryPercent = rows.IsDBNull(7) ? null : rows.GetDouble(7),
+                DiskPercent = rows.IsDBNull(8) ? null : rows.GetDouble(8),
+            });
+        }
+
+        return new AgentList(agents);
+    }
+
+    private static async Task<long?> FindAgentAsync(SqliteConnection connection, string agentId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT agent_no FROM agents WHERE agent_id = @agent_id;";
+        command.Parameters.AddWithValue("@agent_id", agentId);
+        return await command.ExecuteScalarAsync(cancellationToken) is long agentNo ? agentNo : null;
+    }
+
+    private static HistorySample ReadSample(SqliteDataReader row, int first) => new()
+    {
+        Timestamp = UnixMicroseconds.ToTime(row.GetInt64(first)),
+        CpuPercent = row.GetDouble(first + 1),
+        MemoryPercent = row.GetDouble(first + 2),
+        Memory = new MemoryMetrics
+        {
+            Percent = row.GetDouble(first + 2),
+            Total = NullableInt64(row, first + 3),
+            Used = NullableInt64(row, first + 4),
+            Available = NullableInt64(row, first + 5),
+        },
+        DiskPercent = row.GetDouble(first + 6),
+        Disk = new DiskMetrics
+        {
+            Percent = row.GetDouble(first + 6),
+            Total = NullableInt64(row, first + 7),
+            Used = NullableInt64(row, first + 8),
+            Free = NullableInt64(row, first + 9),
+        },
+        Network = row.IsDBNull(first + 10)
+            ? []
+            : JsonSerializer.Deserialize(row.GetString(first + 10), MonitoringJsonContext.Default.IReadOnlyListNetworkCheck) ?? [],
+    };
+
+    private static long? NullableInt64(SqliteDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetInt64(ordinal);
+}
+
+/// <summary>What the store knows of an agent when its grain activates.</summary>
+public sealed record StoredAgent(string AgentName, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, double IntervalSeconds, HistorySample? Latest);
+
+/// <summary>An agent is up while a sample arrived within three of its collection intervals.</summary>
+public static class Liveness
+{
+    public const double DefaultIntervalSeconds = 60;
+    public const int MissedIntervalsBeforeDown = 3;
+
+    public static string Status(DateTimeOffset now, DateTimeOffset lastSeen, double intervalSeconds) =>
+        now - lastSeen <= TimeSpan.FromSeconds(intervalSeconds * MissedIntervalsBeforeDown) ? "up" : "down";
+}

@@ -1,0 +1,24 @@
+using Monitoring.Contracts;
+
+namespace Monitoring.Silo.History;
+
+/// <summary>One sample to append, with the agent's fleet-registry row when the grain decides it is time to refresh it.</summary>
+public sealed record HistoryRecord(string AgentId, DateTimeOffset ReceivedAt, MetricsReport Sample, RegistryEntry? Registry);
+
+/// <summary>What the agent list shows for one agent; published by its grain at most every few seconds.</summary>
+public sealed record RegistryEntry(
+    string AgentName,
+    DateTimeOffset LastSeen,
+    double IntervalSeconds,
+    DateTimeOffset LatestTimestamp,
+    double CpuPercent,
+    double MemoryPercent,
+    double DiskPercent);
+
+/// <summary>Microseconds since the Unix epoch: history's time unit, fine enough to keep the seed's timestamps distinct.</summary>
+public static class UnixMicroseconds
+{
+    public static long From(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    public static DateTimeOffset ToTime(long microseconds) => DateTimeOffset.UnixEpoch.AddTicks(microseconds * 10);
+}

@@ -1,0 +1,125 @@
+using Microsoft.Data.Sqlite;
+
+namespace Monitoring.Silo.Storage;
+
+/// <summary>
+/// Creates, idempotently, everything the silo stores in SQLite: Orleans' grain-state table with a unique key over the whole
+/// grain identity and the <c>OrleansQuery</c> rows its ADO.NET provider reads at start-up, plus our agents and history tables.
+/// </summary>
+public static class SqliteSchema
+{
+    private const string Identity = """
+        GrainIdN0 = @GrainIdN0 AND GrainIdN1 = @GrainIdN1 AND GrainTypeString = @GrainTypeString
+        AND ServiceId = @ServiceId AND IFNULL(GrainIdExtensionString, '') = IFNULL(@GrainIdExtensionString, '')
+        """;
+
+    private const string Tables = """
+        CREATE TABLE IF NOT EXISTS OrleansQuery (
+            QueryKey TEXT NOT NULL PRIMARY KEY,
+            QueryText TEXT NOT NULL);
+
+        CREATE TABLE IF NOT EXISTS OrleansStorage (
+            GrainIdHash INTEGER NOT NULL,
+            GrainIdN0 INTEGER NOT NULL,
+            GrainIdN1 INTEGER NOT NULL,
+            GrainTypeHash INTEGER NOT NULL,
+            GrainTypeString TEXT NOT NULL,
+            GrainIdExtensionString TEXT NULL,
+            ServiceId TEXT NOT NULL,
+            PayloadBinary BLOB NULL,
+            ModifiedOn TEXT NOT NULL,
+            Version INTEGER NULL);
+
+        -- A NULL string key is folded to '' because a UNIQUE index lets NULLs repeat.
+        CREATE UNIQUE INDEX IF NOT EXISTS OrleansStorage_Identity ON OrleansStorage (
+            GrainIdN0, GrainIdN1, GrainTypeString, ServiceId, IFNULL(GrainIdExtensionString, ''));
+
+        CREATE TABLE IF NOT EXISTS agents (
+            agent_no INTEGER PRIMARY KEY,
+            agent_id TEXT NOT NULL UNIQUE,
+            agent_name TEXT NOT NULL,
+            first_seen INTEGER NOT NULL,
+            last_seen INTEGER NOT NULL,
+            interval_seconds REAL NOT NULL,
+            latest_ts INTEGER NULL,
+            cpu_percent REAL NULL,
+            memory_percent REAL NULL,
+            disk_percent REAL NULL);
+
+        CREATE TABLE IF NOT EXISTS history (
+            agent_no INTEGER NOT NULL,
+            ts INTEGER NOT NULL,
+            cpu_percent REAL NOT NULL,
+            memory_percent REAL NOT NULL,
+            memory_total INTEGER NULL,
+            memory_used INTEGER NULL,
+            memory_available INTEGER NULL,
+            disk_percent REAL NOT NULL,
+            disk_total INTEGER NULL,
+            disk_used INTEGER NULL,
+            disk_free INTEGER NULL,
+            network TEXT NULL,
+            UNIQUE (agent_no, ts));
+        """;
+
+    private static readonly (string Key, string Text)[] OrleansQueries =
+    [
+        ("ReadFromStorageKey", $"SELECT PayloadBinary, Version FROM OrleansStorage WHERE {Identity};"),
+        ("WriteToStorageKey", $"""
+            INSERT INTO OrleansStorage (GrainIdHash, GrainIdN0, GrainIdN1, GrainTypeHash, GrainTypeString, GrainIdExtensionString, ServiceId, PayloadBinary, ModifiedOn, Version)
+            SELECT @GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString, @GrainIdExtensionString, @ServiceId, @PayloadBinary, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 1
+            WHERE @GrainStateVersion IS NULL
+            ON CONFLICT DO NOTHING
+            RETURNING Version AS NewGrainStateVersion;
+            UPDATE OrleansStorage
+            SET PayloadBinary = @PayloadBinary, ModifiedOn = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), Version = Version + 1
+            WHERE @GrainStateVersion IS NOT NULL AND Version = @GrainStateVersion AND {Identity}
+            RETURNING Version AS NewGrainStateVersion;
+            """),
+        ("ClearStorageKey", $"""
+            UPDATE OrleansStorage
+            SET PayloadBinary = NULL, ModifiedOn = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), Version = Version + 1
+            WHERE Version = @GrainStateVersion AND {Identity}
+            RETURNING Version;
+            """),
+        ("DeleteStorageKey", $"""
+            DELETE FROM OrleansStorage
+            WHERE Version = @GrainStateVersion AND {Identity}
+            RETURNING Version;
+            """),
+    ];
+
+    public static void Create(SqliteConnection connection)
+    {
+        using (var wal = connection.CreateCommand())
+        {
+            // WAL persists in the file; it cannot be switched on inside a transaction.
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
+
+        using var transaction = connection.BeginTransaction();
+        using (var create = connection.CreateCommand())
+        {
+            create.Transaction = transaction;
+            create.CommandText = Tables;
+            create.ExecuteNonQuery();
+        }
+
+        using (var upsert = connection.CreateCommand())
+        {
+            upsert.Transaction = transaction;
+            upsert.CommandText = "INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES (@key, @text) ON CONFLICT (QueryKey) DO UPDATE SET QueryText = excluded.QueryText;";
+            var key = upsert.Parameters.Add("@key", SqliteType.Text);
+            var text = upsert.Parameters.Add("@text", SqliteType.Text);
+            foreach (var (queryKey, queryText) in OrleansQueries)
+            {
+                key.Value = queryKey;
+                text.Value = queryText;
+                upsert.ExecuteNonQuery();
+            }
+        }
+
+        transaction.Commit();
+    }
+}
