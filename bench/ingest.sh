@@ -2,18 +2,24 @@
 # Ingest benchmark: the product (Monitoring.Api + Monitoring.Silo on a fresh SQLite file) against a bare Kestrel
 # baseline, driven by one generator in one run on this machine. See bench/README.md.
 #
-#   bench/ingest.sh [--standin] [generator options...]
+#   bench/ingest.sh [--standin] [--log-level LEVEL] [generator options...]
 #
-#   --standin   no product yet: a second baseline instance plays "ours" (tests the harness; no history check)
+#   --standin          no product yet: a second baseline instance plays "ours" (tests the harness; no history check)
+#   --log-level LEVEL  diagnostic: override Logging:LogLevel:Default of the API and the silo (e.g. Warning);
+#                      without it they run with their own configuration
 #   generator options are passed through, e.g. --duration 30 --rounds 3 --connections 64 --agents 10000
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 standin=0
-if [[ "${1:-}" == "--standin" ]]; then
-  standin=1
-  shift
-fi
+product_env=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --standin) standin=1; shift ;;
+    --log-level) product_env+=(Logging__LogLevel__Default="$2"); shift 2 ;;
+    *) break ;;
+  esac
+done
 
 stamp="$(date -u +%Y%m%d-%H%M%S)"
 results="$root/bench/results"
@@ -90,7 +96,7 @@ wait_healthy() {
       tail -n 40 "$work/$name.log" >&2
       return 1
     fi
-    if curl -fsS -o /dev/null --max-time 2 "$url"; then
+    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
       echo "$name healthy at $url"
       return 0
     fi
@@ -107,7 +113,7 @@ wait_ingest_works() {
   ts="$(date -u -d '-13 hours' +%Y-%m-%dT%H:%M:%S.000000+00:00)"
   local body="{\"agent_id\":\"agent-probe\",\"agent_name\":\"bench probe\",\"timestamp\":\"$ts\",\"interval_seconds\":60,\"system\":{\"cpu_percent\":1.0,\"memory\":{\"percent\":1.0},\"disk\":{\"percent\":1.0}},\"network\":[]}"
   for _ in $(seq 1 120); do
-    if curl -fsS -o /dev/null --max-time 10 -H 'Content-Type: application/json' -d "$body" "$url/api/v1/metrics"; then
+    if curl -fsS -o /dev/null --max-time 10 2>/dev/null -H 'Content-Type: application/json' -d "$body" "$url/api/v1/metrics"; then
       echo "ingest answers 200 at $url"
       return 0
     fi
@@ -142,20 +148,16 @@ if [[ $standin -eq 1 ]]; then
   wait_healthy standin "$standin_pid" "http://127.0.0.1:$ours_port/health"
   generator_args+=(--ours "http://127.0.0.1:$ours_port" --ours-pid "standin=$standin_pid")
 else
-  # Localhost clustering uses fixed ports: a silo already running here would silently serve our API instead.
-  for port in 11111 30000; do
-    if port_in_use "$port"; then
-      echo "ingest.sh: port $port is in use (another Orleans silo?); stop it first" >&2
-      exit 2
-    fi
-  done
+  # Own cluster ports and ids: a developer's silo on Orleans' default ports must not serve (or join) this run.
+  cluster=(Cluster__SiloPort="$(free_port)" Cluster__GatewayPort="$(free_port)"
+    Cluster__ServiceId="bench-$stamp" Cluster__ClusterId="bench-$stamp")
   db="$work/monitoring.db"
   silo_port="$(free_port)"
-  start silo "$(out Monitoring.Silo)" Monitoring.Silo.dll \
+  start silo "$(out Monitoring.Silo)" Monitoring.Silo.dll "${cluster[@]}" "${product_env[@]}" \
     ConnectionStrings__monitoring="Data Source=$db" ASPNETCORE_URLS="http://127.0.0.1:$silo_port"
   wait_healthy silo "$silo_pid" "http://127.0.0.1:$silo_port/health"
   ours_port="$(free_port)"
-  start api "$(out Monitoring.Api)" Monitoring.Api.dll ASPNETCORE_URLS="http://127.0.0.1:$ours_port"
+  start api "$(out Monitoring.Api)" Monitoring.Api.dll "${cluster[@]}" "${product_env[@]}" ASPNETCORE_URLS="http://127.0.0.1:$ours_port"
   wait_healthy api "$api_pid" "http://127.0.0.1:$ours_port/health"
   wait_ingest_works "http://127.0.0.1:$ours_port"
   generator_args+=(--ours "http://127.0.0.1:$ours_port" --ours-pid "api=$api_pid" --ours-pid "silo=$silo_pid" --db "$db")
@@ -167,9 +169,15 @@ wait_healthy baseline "$baseline_pid" "http://127.0.0.1:$baseline_port/health"
 generator_args+=(--baseline-pid "baseline=$baseline_pid")
 
 report="$results/ingest-$stamp.txt"
+{
+  echo "ingest.sh $stamp  commit $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' (uncommitted changes)')"
+  echo "  product environment overrides: ${product_env[*]:-(none)}"
+  echo "  load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$report.head"
 echo "running the generator; report -> $report"
 status=0
-dotnet "$(out bench/Monitoring.Bench.Load)/Monitoring.Bench.Load.dll" "${generator_args[@]}" --out "$report" "$@" || status=$?
+dotnet "$(out bench/Monitoring.Bench.Load)/Monitoring.Bench.Load.dll" "${generator_args[@]}" --out "$report.body" "$@" || status=$?
+cat "$report.head" "$report.body" >"$report" 2>/dev/null && rm -f "$report.head" "$report.body"
 
 if [[ $standin -eq 0 ]]; then
   echo "cross-check with sqlite3: history rows = $(sqlite3 "file:$db?mode=ro" 'SELECT COUNT(*) FROM history' 2>&1)" | tee -a "$report"

@@ -25,7 +25,9 @@ public sealed record LoadOptions
           --agents N              distinct agents (default 10000)
           --connections N         concurrent keep-alive connections (default 32)
           --duration SECONDS      measured window per target (default 15)
-          --warmup SECONDS        unmeasured warm-up before it (default 3)
+          --warmup SECONDS        unmeasured warm-up before it, at least this long and until every agent
+                                  has sent one sample (default 3)
+          --max-warmup SECONDS    start measuring anyway after this much warm-up (default 180)
           --rounds N              baseline/ours pairs, order alternating (default 1)
           --drain-timeout SECONDS wait for requests in flight at the deadline (default 30)
           --io async|threads      async sockets completed inline on the epoll threads (default, least CPU),
@@ -52,6 +54,8 @@ public sealed record LoadOptions
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(15);
 
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+
+    public TimeSpan MaxWarmup { get; init; } = TimeSpan.FromSeconds(180);
 
     public int Rounds { get; init; } = 1;
 
@@ -82,6 +86,7 @@ public sealed record LoadOptions
                 "--connections" => options with { Connections = Positive(name, Value()) },
                 "--duration" => options with { Duration = Seconds(name, Value()) },
                 "--warmup" => options with { Warmup = Seconds(name, Value(), allowZero: true) },
+                "--max-warmup" => options with { MaxWarmup = Seconds(name, Value()) },
                 "--rounds" => options with { Rounds = Positive(name, Value()) },
                 "--drain-timeout" => options with { DrainTimeout = Seconds(name, Value()) },
                 "--out" => options with { Output = Value() },

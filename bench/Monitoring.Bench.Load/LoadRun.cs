@@ -77,8 +77,13 @@ public sealed record RunResult(
     int[] LatenciesMicroseconds,
     IReadOnlyList<(string Name, double? CpuSeconds)> ProcessCpu,
     double GeneratorCpuSeconds,
-    double MachineBusyFraction)
+    double MachineBusyFraction,
+    double WarmupSeconds,
+    bool WarmupCapped,
+    double OtherProcessesCores)
 {
+    public long WarmupAccepted => Whole.Accepted - Measured.Accepted;
+
     public double AcceptedPerSecond => Measured.Accepted / MeasuredSeconds;
 
     public double LatencyMilliseconds(double percentile)
@@ -104,23 +109,45 @@ public static class LoadRun
     {
         var frequency = (double)Stopwatch.Frequency;
         var start = Stopwatch.GetTimestamp();
-        var measuredFrom = start + (long)(options.Warmup.TotalSeconds * frequency);
-        var deadline = measuredFrom + (long)(options.Duration.TotalSeconds * frequency);
-        using var drain = new CancellationTokenSource(options.Warmup + options.Duration + options.DrainTimeout);
+        var firstSequence = Volatile.Read(ref target.NextSequence);
+        var window = new Window(DateTime.UtcNow + options.MaxWarmup + options.Duration + options.DrainTimeout);
+        using var drain = new CancellationTokenSource(options.MaxWarmup + options.Duration + options.DrainTimeout);
 
-        var workers = Enumerable.Range(0, options.Connections).Select(_ => new Worker(target, template)).ToArray();
-        var giveUpAtUtc = DateTime.UtcNow + options.Warmup + options.Duration + options.DrainTimeout;
+        var workers = Enumerable.Range(0, options.Connections).Select(_ => new Worker(target, template, window)).ToArray();
         var running = workers.Select(w => options.Io == IoModel.Threads
-                ? StartThread(() => w.Run(measuredFrom, deadline, giveUpAtUtc))
-                : Task.Run(() => w.RunAsync(measuredFrom, deadline, drain.Token)))
+                ? StartThread(w.Run)
+                : Task.Run(() => w.RunAsync(drain.Token)))
             .ToArray();
 
-        await Task.Delay(options.Warmup);
+        // Warm-up lasts at least --warmup and until every agent has sent once: an agent's first sample activates its
+        // grain and registers it, a one-off cost that is reported apart from the steady state.
+        var warmupCapped = false;
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            var everyAgentSent = Volatile.Read(ref target.NextSequence) - firstSequence >= options.Agents;
+            if (elapsed >= options.Warmup && everyAgentSent)
+            {
+                break;
+            }
+
+            if (elapsed >= options.MaxWarmup)
+            {
+                warmupCapped = true;
+                break;
+            }
+        }
+
         var processCpuBefore = target.Processes.Select(p => CpuClock.ProcessSeconds(p.Pid)).ToArray();
         var generatorBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var machineBefore = CpuClock.MachineSeconds();
+        var measuredFrom = Stopwatch.GetTimestamp();
+        var deadline = measuredFrom + (long)(options.Duration.TotalSeconds * frequency);
+        window.Open(measuredFrom, deadline, DateTime.UtcNow + options.Duration + options.DrainTimeout);
+        drain.CancelAfter(options.Duration + options.DrainTimeout);
 
-        await Task.Delay(TimeSpan.FromTicks(Math.Max(0, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline).Ticks)));
+        await Task.Delay(options.Duration);
         var processCpuAfter = target.Processes.Select(p => CpuClock.ProcessSeconds(p.Pid)).ToArray();
         var generatorAfter = Process.GetCurrentProcess().TotalProcessorTime;
         var machineAfter = CpuClock.MachineSeconds();
@@ -144,7 +171,11 @@ public static class LoadRun
         var processCpu = target.Processes
             .Select((p, i) => (p.Name, processCpuAfter[i] - processCpuBefore[i]))
             .ToArray();
+        var generatorCpu = (generatorAfter - generatorBefore).TotalSeconds;
         var machineTotal = machineAfter.Total - machineBefore.Total;
+        var machineBusy = machineAfter.Busy - machineBefore.Busy;
+        var measuredSeconds = options.Duration.TotalSeconds;
+        var otherCores = (machineBusy - generatorCpu - processCpu.Sum(p => p.Item2 ?? 0)) / measuredSeconds;
         return new RunResult(
             target.Name,
             round,
@@ -153,8 +184,32 @@ public static class LoadRun
             (lastCompletion - measuredFrom) / frequency,
             latencies,
             processCpu,
-            (generatorAfter - generatorBefore).TotalSeconds,
-            machineTotal > 0 ? (machineAfter.Busy - machineBefore.Busy) / machineTotal : double.NaN);
+            generatorCpu,
+            machineTotal > 0 ? machineBusy / machineTotal : double.NaN,
+            (measuredFrom - start) / frequency,
+            warmupCapped,
+            otherCores);
+    }
+
+    /// <summary>When the measured window opens and closes; set once by the run, read by every worker.</summary>
+    private sealed class Window(DateTime giveUpAtUtc)
+    {
+        private long _measuredFrom = long.MaxValue;
+        private long _deadline = long.MaxValue;
+        private long _giveUpAtUtcTicks = giveUpAtUtc.Ticks;
+
+        public long MeasuredFrom => Volatile.Read(ref _measuredFrom);
+
+        public long Deadline => Volatile.Read(ref _deadline);
+
+        public DateTime GiveUpAtUtc => new(Volatile.Read(ref _giveUpAtUtcTicks), DateTimeKind.Utc);
+
+        public void Open(long measuredFrom, long deadline, DateTime giveUpAtUtc)
+        {
+            Volatile.Write(ref _giveUpAtUtcTicks, giveUpAtUtc.Ticks);
+            Volatile.Write(ref _deadline, deadline);
+            Volatile.Write(ref _measuredFrom, measuredFrom);
+        }
     }
 
     private static Task StartThread(Action work)
@@ -180,7 +235,7 @@ public static class LoadRun
         return done.Task;
     }
 
-    private sealed class Worker(Target target, SampleTemplate template) : IDisposable
+    private sealed class Worker(Target target, SampleTemplate template, Window window) : IDisposable
     {
         private readonly HttpConnection _connection = new(target.Endpoint);
         private readonly byte[] _request = template.NewRequestBuffer();
@@ -195,12 +250,12 @@ public static class LoadRun
 
         public long LastMeasuredCompletion { get; private set; }
 
-        public async Task RunAsync(long measuredFrom, long deadline, CancellationToken drain)
+        public async Task RunAsync(CancellationToken drain)
         {
             while (!drain.IsCancellationRequested)
             {
                 var started = Stopwatch.GetTimestamp();
-                if (started >= deadline)
+                if (started >= window.Deadline)
                 {
                     return;
                 }
@@ -208,27 +263,27 @@ public static class LoadRun
                 var sequence = Interlocked.Increment(ref target.NextSequence) - 1;
                 template.Write(_request, sequence);
                 var outcome = await _connection.SendAsync(_request, drain);
-                if (Record(outcome, started, measuredFrom))
+                if (Record(outcome, started))
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
                 }
             }
         }
 
-        public void Run(long measuredFrom, long deadline, DateTime giveUpAtUtc)
+        public void Run()
         {
-            while (DateTime.UtcNow < giveUpAtUtc)
+            while (DateTime.UtcNow < window.GiveUpAtUtc)
             {
                 var started = Stopwatch.GetTimestamp();
-                if (started >= deadline)
+                if (started >= window.Deadline)
                 {
                     return;
                 }
 
                 var sequence = Interlocked.Increment(ref target.NextSequence) - 1;
                 template.Write(_request, sequence);
-                var outcome = _connection.Send(_request, giveUpAtUtc);
-                if (Record(outcome, started, measuredFrom))
+                var outcome = _connection.Send(_request, window.GiveUpAtUtc);
+                if (Record(outcome, started))
                 {
                     Thread.Sleep(50);
                 }
@@ -236,11 +291,11 @@ public static class LoadRun
         }
 
         /// <summary>Counts one outcome; true when the connection failed and the worker should pause before retrying.</summary>
-        private bool Record(Outcome outcome, long started, long measuredFrom)
+        private bool Record(Outcome outcome, long started)
         {
             var finished = Stopwatch.GetTimestamp();
             Whole.Add(outcome);
-            if (started >= measuredFrom)
+            if (started >= window.MeasuredFrom)
             {
                 Measured.Add(outcome);
                 LastMeasuredCompletion = finished;
