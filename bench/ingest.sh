@@ -7,6 +7,8 @@
 #   --standin          no product yet: a second baseline instance plays "ours" (tests the harness; no history check)
 #   --log-level LEVEL  diagnostic: override Logging:LogLevel:Default of the API and the silo (e.g. Warning);
 #                      without it they run with their own configuration
+#   --product-env VAR=VALUE  diagnostic: one more environment variable for the API and the silo (repeatable),
+#                      e.g. DOTNET_PerfMapEnabled=1 to profile them with perf
 #   generator options are passed through, e.g. --duration 30 --rounds 3 --connections 64 --agents 10000
 set -euo pipefail
 
@@ -17,6 +19,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --standin) standin=1; shift ;;
     --log-level) product_env+=(Logging__LogLevel__Default="$2"); shift 2 ;;
+    --product-env) product_env+=("$2"); shift 2 ;;
     *) break ;;
   esac
 done

@@ -1,5 +1,11 @@
 using Monitoring.Bench.Load;
 
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(LoadOptions.Usage);
+    return 0;
+}
+
 LoadOptions options;
 try
 {
