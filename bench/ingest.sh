@@ -55,6 +55,7 @@ cleanup() {
   if compgen -G "$work/*.log" >/dev/null; then
     mkdir -p "$results/$stamp"
     cp "$work"/*.log "$results/$stamp/" || true
+    find "$results/$stamp" -name '*.log' -size +1M -exec gzip -f {} + || true
   fi
   rm -rf "$work"
   exit "$status"

@@ -26,7 +26,7 @@ public sealed record LoadOptions
           --connections N         concurrent keep-alive connections (default 32)
           --duration SECONDS      measured window per target (default 15)
           --warmup SECONDS        unmeasured warm-up before it, at least this long and until every agent
-                                  has sent one sample (default 3)
+                                  has sent one sample (default 10: tiered JIT needs ~8 s on 2 busy cores)
           --max-warmup SECONDS    start measuring anyway after this much warm-up (default 180)
           --rounds N              baseline/ours pairs, order alternating (default 1)
           --drain-timeout SECONDS wait for requests in flight at the deadline (default 30)
@@ -53,7 +53,7 @@ public sealed record LoadOptions
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(15);
 
-    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan MaxWarmup { get; init; } = TimeSpan.FromSeconds(180);
 

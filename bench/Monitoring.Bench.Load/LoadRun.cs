@@ -80,7 +80,8 @@ public sealed record RunResult(
     double MachineBusyFraction,
     double WarmupSeconds,
     bool WarmupCapped,
-    double OtherProcessesCores)
+    double OtherProcessesCores,
+    long[] AcceptedEachSecond)
 {
     public long WarmupAccepted => Whole.Accepted - Measured.Accepted;
 
@@ -110,7 +111,7 @@ public static class LoadRun
         var frequency = (double)Stopwatch.Frequency;
         var start = Stopwatch.GetTimestamp();
         var firstSequence = Volatile.Read(ref target.NextSequence);
-        var window = new Window(DateTime.UtcNow + options.MaxWarmup + options.Duration + options.DrainTimeout);
+        var window = new Window(DateTime.UtcNow + options.MaxWarmup + options.Duration + options.DrainTimeout, (int)Math.Ceiling(options.Duration.TotalSeconds));
         using var drain = new CancellationTokenSource(options.MaxWarmup + options.Duration + options.DrainTimeout);
 
         var workers = Enumerable.Range(0, options.Connections).Select(_ => new Worker(target, template, window)).ToArray();
@@ -166,6 +167,7 @@ public static class LoadRun
         }
 
         var latencies = workers.SelectMany(w => w.Latencies.Take(w.LatencyCount)).ToArray();
+        var perSecond = Enumerable.Range(0, window.Seconds + 1).Select(i => workers.Sum(w => w.AcceptedPerSecond[i])).ToArray();
         Array.Sort(latencies);
 
         var processCpu = target.Processes
@@ -188,12 +190,15 @@ public static class LoadRun
             machineTotal > 0 ? machineBusy / machineTotal : double.NaN,
             (measuredFrom - start) / frequency,
             warmupCapped,
-            otherCores);
+            otherCores,
+            perSecond);
     }
 
     /// <summary>When the measured window opens and closes; set once by the run, read by every worker.</summary>
-    private sealed class Window(DateTime giveUpAtUtc)
+    private sealed class Window(DateTime giveUpAtUtc, int seconds)
     {
+        public int Seconds { get; } = seconds;
+
         private long _measuredFrom = long.MaxValue;
         private long _deadline = long.MaxValue;
         private long _giveUpAtUtcTicks = giveUpAtUtc.Ticks;
@@ -250,6 +255,9 @@ public static class LoadRun
 
         public long LastMeasuredCompletion { get; private set; }
 
+        /// <summary>Accepted answers by the second of the window they arrived in; the last slot takes the drain.</summary>
+        public long[] AcceptedPerSecond { get; } = new long[window.Seconds + 1];
+
         public async Task RunAsync(CancellationToken drain)
         {
             while (!drain.IsCancellationRequested)
@@ -302,6 +310,8 @@ public static class LoadRun
                 if (outcome is { Kind: OutcomeKind.Answered, StatusCode: >= 200 and < 300 })
                 {
                     RecordLatency((int)((finished - started) * 1_000_000 / Stopwatch.Frequency));
+                    var second = (int)((finished - window.MeasuredFrom) / Stopwatch.Frequency);
+                    AcceptedPerSecond[Math.Min(second, AcceptedPerSecond.Length - 1)]++;
                 }
             }
 

@@ -86,6 +86,12 @@ foreach (var result in results)
     report.Line(Report.Details(result));
 }
 
+report.Line("");
+foreach (var result in results)
+{
+    report.Line(Report.Timeline(result));
+}
+
 var exitCode = 0;
 var ratios = results.GroupBy(r => r.Round)
     .Select(g => (Ours: g.FirstOrDefault(r => r.Target == "ours"), Baseline: g.FirstOrDefault(r => r.Target == "baseline")))

@@ -44,6 +44,12 @@ public sealed class Report(string? outputPath)
             $"round {r.Round} {r.Target}: warm-up {r.WarmupSeconds:0.0} s{(r.WarmupCapped ? " (capped before every agent had sent once)" : "")}, {r.WarmupAccepted} accepted in it ({r.WarmupAccepted / r.WarmupSeconds:0}/s); window {r.MeasuredSeconds:0.000} s, machine CPU busy {r.MachineBusyFraction * 100:0} %, other processes {r.OtherProcessesCores:0.00} cores; whole run incl. warm-up: 2xx {r.Whole.Accepted} (without success body {r.Whole.AcceptedWithoutSuccessBody}), non-2xx {r.Whole.Rejected} [{rejected}], connect failures {r.Whole.ConnectFailed}, broken after send {r.Whole.Broken}, timed out {r.Whole.TimedOut}");
     }
 
+    /// <summary>Accepted answers per second of the window, in thousands: stalls (checkpoints, GC) show as dips.</summary>
+    public static string Timeline(RunResult r) =>
+        $"round {r.Round} {r.Target}: accepted per second of the window (k): "
+        + string.Join(' ', r.AcceptedEachSecond.Take(r.AcceptedEachSecond.Length - 1).Select(n => (n / 1000.0).ToString("0.0", CultureInfo.InvariantCulture)))
+        + $" (+{r.AcceptedEachSecond[^1]} after the window)";
+
     private static string PerSample(double? cpuSeconds, RunResult r) =>
         cpuSeconds is null || r.Measured.Accepted == 0
             ? "n/a"
