@@ -2,7 +2,7 @@
 # Ingest benchmark: the product (Monitoring.Api + Monitoring.Silo on a fresh SQLite file) against a bare Kestrel
 # baseline, driven by one generator in one run on this machine. See bench/README.md.
 #
-#   bench/ingest.sh [--standin] [--log-level LEVEL] [generator options...]
+#   bench/ingest.sh [--standin] [--log-level LEVEL] [--product-env VAR=VALUE] [generator options...] (any order)
 #
 #   --standin          no product yet: a second baseline instance plays "ours" (tests the harness; no history check)
 #   --log-level LEVEL  diagnostic: override Logging:LogLevel:Default of the API and the silo (e.g. Warning);
@@ -15,12 +15,13 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 standin=0
 product_env=()
+passthrough=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --standin) standin=1; shift ;;
     --log-level) product_env+=(Logging__LogLevel__Default="$2"); shift 2 ;;
     --product-env) product_env+=("$2"); shift 2 ;;
-    *) break ;;
+    *) passthrough+=("$1"); shift ;;
   esac
 done
 
@@ -180,7 +181,7 @@ report="$results/ingest-$stamp.txt"
 } | tee "$report.head"
 echo "running the generator; report -> $report"
 status=0
-dotnet "$(out bench/Monitoring.Bench.Load)/Monitoring.Bench.Load.dll" "${generator_args[@]}" --out "$report.body" "$@" || status=$?
+dotnet "$(out bench/Monitoring.Bench.Load)/Monitoring.Bench.Load.dll" "${generator_args[@]}" --out "$report.body" "${passthrough[@]}" || status=$?
 cat "$report.head" "$report.body" >"$report" 2>/dev/null && rm -f "$report.head" "$report.body"
 
 if [[ $standin -eq 0 ]]; then

@@ -25,8 +25,8 @@ public sealed record LoadOptions
           --agents N              distinct agents (default 10000)
           --connections N         concurrent keep-alive connections (default 32)
           --duration SECONDS      measured window per target (default 15)
-          --warmup SECONDS        unmeasured warm-up before it, at least this long and until every agent
-                                  has sent one sample (default 10: tiered JIT needs ~8 s on 2 busy cores)
+          --warmup SECONDS        unmeasured: first every agent sends once (grain activation), then this
+                                  many seconds more (default 10: tiered JIT needs ~8 s on 2 busy cores)
           --max-warmup SECONDS    start measuring anyway after this much warm-up (default 180)
           --rounds N              baseline/ours pairs, order alternating (default 1)
           --drain-timeout SECONDS wait for requests in flight at the deadline (default 30)

@@ -129,6 +129,9 @@ if (options.Database is not null && ours.Length > 0)
             var extra when extra > 0 => $"FAILED - {extra - ambiguous} more rows than 2xx answers (duplicates or samples stored after an error answer)",
             var missing => $"FAILED - {-missing} samples answered 2xx are missing (lost)",
         };
+        var sizes = new[] { "", "-wal" }.Select(suffix => new FileInfo(options.Database + suffix))
+            .Select(f => f.Exists ? $"{f.Name} {f.Length / 1048576.0:0.0} MiB" : $"{f.Name} absent");
+        report.Line($"database files after the run: {string.Join(", ", sizes)} ({(rowsAfter > 0 ? new FileInfo(options.Database).Length / (double)rowsAfter.Value : 0):0} B per row in the main file)");
         report.Line($"history check: rows stored {stored} (table {options.HistoryTable}: {rowsBefore} -> {rowsAfter}), 2xx answers from ours {accepted} (incl. warm-up), unanswered {ambiguous}: {verdict}");
         if (verdict.StartsWith("FAILED", StringComparison.Ordinal))
         {

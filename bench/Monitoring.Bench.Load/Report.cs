@@ -41,7 +41,7 @@ public sealed class Report(string? outputPath)
             : string.Join(", ", r.Whole.RejectedByStatus.OrderBy(p => p.Key).Select(p => $"{p.Key} x{p.Value}"));
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"round {r.Round} {r.Target}: warm-up {r.WarmupSeconds:0.0} s{(r.WarmupCapped ? " (capped before every agent had sent once)" : "")}, {r.WarmupAccepted} accepted in it ({r.WarmupAccepted / r.WarmupSeconds:0}/s); window {r.MeasuredSeconds:0.000} s, machine CPU busy {r.MachineBusyFraction * 100:0} %, other processes {r.OtherProcessesCores:0.00} cores; whole run incl. warm-up: 2xx {r.Whole.Accepted} (without success body {r.Whole.AcceptedWithoutSuccessBody}), non-2xx {r.Whole.Rejected} [{rejected}], connect failures {r.Whole.ConnectFailed}, broken after send {r.Whole.Broken}, timed out {r.Whole.TimedOut}");
+            $"round {r.Round} {r.Target}: warm-up {r.WarmupSeconds:0.0} s{(r.WarmupCapped ? " (capped before every agent had sent once)" : "")} of which first pass over all agents {r.FirstPassSeconds:0.0} s, {r.WarmupAccepted} accepted in it; window {r.MeasuredSeconds:0.000} s, machine CPU busy {r.MachineBusyFraction * 100:0} %, other processes {r.OtherProcessesCores:0.00} cores; whole run incl. warm-up: 2xx {r.Whole.Accepted} (without success body {r.Whole.AcceptedWithoutSuccessBody}), non-2xx {r.Whole.Rejected} [{rejected}], connect failures {r.Whole.ConnectFailed}, broken after send {r.Whole.Broken}, timed out {r.Whole.TimedOut}");
     }
 
     /// <summary>Accepted answers per second of the window, in thousands: stalls (checkpoints, GC) show as dips.</summary>
