@@ -21,6 +21,8 @@ public sealed record LoadOptions
           --ours-pid NAME=PID     a process doing the product's work, for CPU per sample (repeatable: api=..., silo=...)
           --baseline-pid NAME=PID the baseline's process (repeatable)
           --db PATH               the product's SQLite file: checks history rows == 2xx answers from --ours
+          --reposts N             after the runs, re-post the first N samples sent to --ours and check that
+                                  they are answered 2xx and add no row (default 1000; 0 skips; needs --db)
           --history-table NAME    table holding one row per accepted sample (default history)
           --agents N              distinct agents (default 10000)
           --connections N         concurrent keep-alive connections (default 32)
@@ -46,6 +48,8 @@ public sealed record LoadOptions
     public string? Database { get; init; }
 
     public string HistoryTable { get; init; } = "history";
+
+    public int Reposts { get; init; } = 1000;
 
     public int Agents { get; init; } = 10_000;
 
@@ -82,6 +86,7 @@ public sealed record LoadOptions
                 "--baseline-pid" => Add(baseline, name, Value(), options),
                 "--db" => options with { Database = Value() },
                 "--history-table" => options with { HistoryTable = Identifier(name, Value()) },
+                "--reposts" => options with { Reposts = int.TryParse(Value(), CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : throw new ArgumentException("--reposts wants a whole number >= 0.") },
                 "--agents" => options with { Agents = Positive(name, Value()) },
                 "--connections" => options with { Connections = Positive(name, Value()) },
                 "--duration" => options with { Duration = Seconds(name, Value()) },

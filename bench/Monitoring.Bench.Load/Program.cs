@@ -137,6 +137,24 @@ if (options.Database is not null && ours.Length > 0)
         {
             exitCode = 1;
         }
+
+        var oursTarget = targets.Single(t => t.Name == "ours");
+        var cleanRun = ours.All(r => r.Whole.Errors == 0);
+        if (options.Reposts > 0 && cleanRun)
+        {
+            // Every sample numbered below the count was answered 2xx (the run had no errors), so each is stored already.
+            var reposts = (int)Math.Min(options.Reposts, Volatile.Read(ref oursTarget.NextSequence));
+            var answers = await Repost.SendAsync(oursTarget, templates["ours"], reposts);
+            var rowsAfterReposts = await HistoryCount.CountAsync(options.Database, options.HistoryTable) ?? 0;
+            var added = rowsAfterReposts - rowsAfter.Value;
+            var idempotent = added == 0 && answers.Accepted == reposts;
+            report.Line($"idempotency check: re-posted {reposts} stored samples: {answers.Accepted} answered 2xx, {answers.Errors} errors, rows +{added}: "
+                + (idempotent ? "OK - each stored once" : "FAILED"));
+            if (!idempotent)
+            {
+                exitCode = 1;
+            }
+        }
     }
 }
 
