@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Monitoring.Contracts;
+
+namespace Monitoring.Bench.Baseline.Ingest;
+
+/// <summary>
+/// The floor the real ingest path is measured against: the same route, the same JSON contracts and the same
+/// success answer as <c>POST /api/v1/metrics</c>, but nothing is stored and nothing leaves the process.
+/// </summary>
+public static class BaselineIngestApi
+{
+    public static WebApplicationBuilder AddBaselineIngest(this WebApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, MonitoringJsonContext.Default));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapBaselineIngestApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/metrics", ReceiveMetrics);
+        return app;
+    }
+
+    public static Results<Ok<IngestAccepted>, ValidationProblem> ReceiveMetrics(MetricsReport report, TimeProvider time)
+    {
+        // The product rejects a sample without its identity; checking the same two fields keeps the floor honest.
+        if (string.IsNullOrEmpty(report.AgentId) || report.Timestamp is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["agent_id"] = ["agent_id and timestamp are required."],
+            });
+        }
+
+        return TypedResults.Ok(new IngestAccepted("success", "Metrics received", time.GetUtcNow()));
+    }
+}

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Ingest benchmark: the product (Monitoring.Api + Monitoring.Silo on a fresh SQLite file) against a bare Kestrel
+# baseline, driven by one generator in one run on this machine. See bench/README.md.
+#
+#   bench/ingest.sh [--standin] [--log-level LEVEL] [--product-env VAR=VALUE] [generator options...] (any order)
+#
+#   --standin          no product yet: a second baseline instance plays "ours" (tests the harness; no history check)
+#   --log-level LEVEL  diagnostic: override Logging:LogLevel:Default of the API and the silo (e.g. Warning);
+#                      without it they run with their own configuration
+#   --product-env VAR=VALUE  diagnostic: one more environment variable for the API and the silo (repeatable),
+#                      e.g. DOTNET_PerfMapEnabled=1 to profile them with perf
+#   generator options are passed through, e.g. --duration 30 --rounds 3 --connections 64 --agents 10000
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+standin=0
+product_env=()
+passthrough=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --standin) standin=1; shift ;;
+    --log-level) product_env+=(Logging__LogLevel__Default="$2"); shift 2 ;;
+    --product-env) product_env+=("$2"); shift 2 ;;
+    *) passthrough+=("$1"); shift ;;
+  esac
+done
+
+stamp="$(date -u +%Y%m%d-%H%M%S)"
+results="$root/bench/results"
+mkdir -p "$results"
+work="$(mktemp -d "${TMPDIR:-/tmp}/monitoring-bench.XXXXXX")"
+pids=()
+
+stop_all() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "ingest.sh: process $pid did not stop on TERM; killing it" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  pids=()
+}
+
+cleanup() {
+  local status=$?
+  stop_all
+  # Keep the server logs next to the report; the database goes with the temp dir.
+  if compgen -G "$work/*.log" >/dev/null; then
+    mkdir -p "$results/$stamp"
+    cp "$work"/*.log "$results/$stamp/" || true
+    find "$results/$stamp" -name '*.log' -size +1M -exec gzip -f {} + || true
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_in_use() {
+  [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]
+}
+
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 30000))
+    if ! port_in_use "$port"; then
+      echo "$port"
+      return
+    fi
+  done
+  echo "ingest.sh: no free loopback port found" >&2
+  return 1
+}
+
+# start NAME DIR DLL [VAR=value...]: runs a built app from its output folder (so it finds its appsettings.json).
+start() {
+  local name="$1" dir="$2" dll="$3"
+  shift 3
+  (cd "$dir" && exec env DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production "$@" dotnet "$dll") \
+    >"$work/$name.log" 2>&1 &
+  pids+=("$!")
+  eval "${name//-/_}_pid=$!"
+  echo "started $name (pid $!)"
+}
+
+wait_healthy() {
+  local name="$1" pid="$2" url="$3"
+  for _ in $(seq 1 600); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "ingest.sh: $name exited before it was healthy; its log:" >&2
+      tail -n 40 "$work/$name.log" >&2
+      return 1
+    fi
+    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
+      echo "$name healthy at $url"
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "ingest.sh: $name not healthy at $url after 120 s; its log:" >&2
+  tail -n 40 "$work/$name.log" >&2
+  return 1
+}
+
+# One sample through the whole path before the clock starts: health can be green before the first grain call works.
+wait_ingest_works() {
+  local url="$1" ts
+  ts="$(date -u -d '-13 hours' +%Y-%m-%dT%H:%M:%S.000000+00:00)"
+  local body="{\"agent_id\":\"agent-probe\",\"agent_name\":\"bench probe\",\"timestamp\":\"$ts\",\"interval_seconds\":60,\"system\":{\"cpu_percent\":1.0,\"memory\":{\"percent\":1.0},\"disk\":{\"percent\":1.0}},\"network\":[]}"
+  for _ in $(seq 1 120); do
+    if curl -fsS -o /dev/null --max-time 10 2>/dev/null -H 'Content-Type: application/json' -d "$body" "$url/api/v1/metrics"; then
+      echo "ingest answers 200 at $url"
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "ingest.sh: POST $url/api/v1/metrics never answered 200" >&2
+  return 1
+}
+
+projects=(bench/Monitoring.Bench.Baseline bench/Monitoring.Bench.Load)
+if [[ $standin -eq 0 ]]; then
+  if [[ ! -d "$root/Monitoring.Api" || ! -d "$root/Monitoring.Silo" ]]; then
+    echo "ingest.sh: Monitoring.Api and Monitoring.Silo are not in this tree; use --standin to test the harness alone" >&2
+    exit 2
+  fi
+  projects+=(Monitoring.Silo Monitoring.Api)
+fi
+
+echo "building (Release): ${projects[*]}"
+for project in "${projects[@]}"; do
+  dotnet build "$root/$project" -c Release -nologo -v q -clp:ErrorsOnly
+done
+
+out() { echo "$root/$1/bin/Release/net10.0"; }
+baseline_port="$(free_port)"
+generator_args=(--baseline "http://127.0.0.1:$baseline_port")
+
+if [[ $standin -eq 1 ]]; then
+  ours_port="$(free_port)"
+  start standin "$(out bench/Monitoring.Bench.Baseline)" Monitoring.Bench.Baseline.dll \
+    ASPNETCORE_URLS="http://127.0.0.1:$ours_port"
+  wait_healthy standin "$standin_pid" "http://127.0.0.1:$ours_port/health"
+  generator_args+=(--ours "http://127.0.0.1:$ours_port" --ours-pid "standin=$standin_pid")
+else
+  # Own cluster ports and ids: a developer's silo on Orleans' default ports must not serve (or join) this run.
+  cluster=(Cluster__SiloPort="$(free_port)" Cluster__GatewayPort="$(free_port)"
+    Cluster__ServiceId="bench-$stamp" Cluster__ClusterId="bench-$stamp")
+  db="$work/monitoring.db"
+  silo_port="$(free_port)"
+  start silo "$(out Monitoring.Silo)" Monitoring.Silo.dll "${cluster[@]}" "${product_env[@]}" \
+    ConnectionStrings__monitoring="Data Source=$db" ASPNETCORE_URLS="http://127.0.0.1:$silo_port"
+  wait_healthy silo "$silo_pid" "http://127.0.0.1:$silo_port/health"
+  ours_port="$(free_port)"
+  start api "$(out Monitoring.Api)" Monitoring.Api.dll "${cluster[@]}" "${product_env[@]}" ASPNETCORE_URLS="http://127.0.0.1:$ours_port"
+  wait_healthy api "$api_pid" "http://127.0.0.1:$ours_port/health"
+  wait_ingest_works "http://127.0.0.1:$ours_port"
+  generator_args+=(--ours "http://127.0.0.1:$ours_port" --ours-pid "api=$api_pid" --ours-pid "silo=$silo_pid" --db "$db")
+fi
+
+start baseline "$(out bench/Monitoring.Bench.Baseline)" Monitoring.Bench.Baseline.dll \
+  ASPNETCORE_URLS="http://127.0.0.1:$baseline_port"
+wait_healthy baseline "$baseline_pid" "http://127.0.0.1:$baseline_port/health"
+generator_args+=(--baseline-pid "baseline=$baseline_pid")
+
+report="$results/ingest-$stamp.txt"
+{
+  echo "ingest.sh $stamp  commit $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' (uncommitted changes)')"
+  echo "  product environment overrides: ${product_env[*]:-(none)}"
+  echo "  load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$report.head"
+echo "running the generator; report -> $report"
+status=0
+dotnet "$(out bench/Monitoring.Bench.Load)/Monitoring.Bench.Load.dll" "${generator_args[@]}" --out "$report.body" "${passthrough[@]}" || status=$?
+cat "$report.head" "$report.body" >"$report" 2>/dev/null && rm -f "$report.head" "$report.body"
+
+if [[ $standin -eq 0 ]]; then
+  echo "cross-check with sqlite3: history rows = $(sqlite3 "file:$db?mode=ro" 'SELECT COUNT(*) FROM history' 2>&1)" | tee -a "$report"
+fi
+exit "$status"
