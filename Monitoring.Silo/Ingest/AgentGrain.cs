@@ -127,7 +127,7 @@ public sealed class AgentGrain(
     {
         var name = string.IsNullOrWhiteSpace(sample.AgentName) ? AgentId : sample.AgentName;
         var state = registration.State;
-        if (state.AgentId.Length == 0)
+        if (string.IsNullOrEmpty(state.AgentId))
         {
             state.AgentId = AgentId;
             state.AgentName = name;
