@@ -25,6 +25,21 @@ public sealed class IngestApiTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Concurrent_posts_travel_together_and_each_is_acknowledged_only_once_stored()
+    {
+        var agents = Enumerable.Range(0, 50).Select(_ => Samples.NewAgentId()).ToArray();
+        var start = Samples.RecentTime(600);
+
+        var responses = await Task.WhenAll(agents.SelectMany(agent => Enumerable.Range(0, 4)
+            .Select(i => _http.PostSampleAsync(Samples.Sample(agent, start.AddSeconds(i))))));
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        Assert.All(agents, agent => Assert.Equal(4, fixture.HistoryRows(agent)));
+        Assert.All(agents, agent => Assert.Equal(1, fixture.Scalar(
+            "SELECT count(*) FROM agents WHERE agent_id = @id AND latest_ts IS NOT NULL", ("@id", agent))));
+    }
+
+    [Fact]
     public async Task The_seed_readme_minimal_body_with_extra_fields_is_accepted()
     {
         var agentId = Samples.NewAgentId();
