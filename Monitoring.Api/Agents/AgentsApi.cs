@@ -13,14 +13,14 @@ public static class AgentsApi
         var api = app.MapGroup("api/v1/agents").WithTags("Agents");
 
         api.MapGet("", ListAgents).WithName("ListAgents").WithSummary("Every agent ever seen, with status and headline values.");
-        api.MapGet("{agent_id}", GetAgent).WithName("GetAgent").WithSummary("One agent's registration, status and headline values.");
+        api.MapGet("{agent_id}", GetAgent).WithName("GetAgent").WithSummary("One agent's registration, status and headline values.").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
     public static async Task<Ok<AgentList>> ListAgents(IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IHistoryGrain>(0).ListAgents());
 
-    public static async Task<Results<Ok<AgentSummary>, NotFound<ProblemDetails>, ValidationProblem>> GetAgent(
+    public static async Task<Results<Ok<AgentSummary>, ProblemHttpResult, ValidationProblem>> GetAgent(
         [FromRoute(Name = "agent_id")] string agentId, IGrainFactory grains)
     {
         if (!SampleValidator.IsValidAgentId(agentId))

@@ -20,13 +20,15 @@ public static class MetricsApi
 
     public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/v1/metrics").WithTags("Metrics");
+        var api = app.MapGroup("api/v1/metrics").WithTags("Metrics").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        api.MapPost("", Report).WithName("ReportMetrics").WithSummary("Accept one sample; 200 once it is durable.");
-        api.MapPost("batch", ReportBatch).WithName("ReportMetricsBatch").WithSummary("Accept up to 1000 samples, all or none; 200 once all are durable.");
-        api.MapGet("{agent_id}/latest", GetLatest).WithName("GetLatestMetrics").WithSummary("The agent's newest sample.");
-        api.MapGet("{agent_id}/history", GetHistory).WithName("GetMetricsHistory").WithSummary("Raw samples, or per-step buckets with avg/min/max.");
-        api.MapGet("{agent_id}", GetSeedHistory).WithName("GetMetricsSeedHistory").WithSummary("The seed's history shape over the last `hours` (default 24), oldest first.");
+        api.MapPost("", Report).WithName("ReportMetrics").WithSummary("Accept one sample; 200 once it is durable.")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapPost("batch", ReportBatch).WithName("ReportMetricsBatch").WithSummary("Accept up to 1000 samples, all or none; 200 once all are durable.")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapGet("{agent_id}/latest", GetLatest).WithName("GetLatestMetrics").WithSummary("The agent's newest sample.").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("{agent_id}/history", GetHistory).WithName("GetMetricsHistory").WithSummary("Raw samples, or per-step buckets with avg/min/max.").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("{agent_id}", GetSeedHistory).WithName("GetMetricsSeedHistory").WithSummary("The seed's history shape over the last `hours` (default 24), oldest first.").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -83,7 +85,7 @@ public static class MetricsApi
         return TypedResults.Ok(new IngestAccepted("success", "Metrics received", time.GetUtcNow()) { Accepted = samples.Length });
     }
 
-    public static async Task<Results<Ok<LatestMetrics>, NotFound<ProblemDetails>, ValidationProblem>> GetLatest(
+    public static async Task<Results<Ok<LatestMetrics>, ProblemHttpResult, ValidationProblem>> GetLatest(
         [FromRoute(Name = "agent_id")] string agentId, IGrainFactory grains)
     {
         if (!SampleValidator.IsValidAgentId(agentId))
@@ -96,7 +98,7 @@ public static class MetricsApi
             : UnknownAgent(agentId);
     }
 
-    public static async Task<Results<Ok<HistoryResponse>, NotFound<ProblemDetails>, ValidationProblem>> GetHistory(
+    public static async Task<Results<Ok<HistoryResponse>, ProblemHttpResult, ValidationProblem>> GetHistory(
         [FromRoute(Name = "agent_id")] string agentId,
         [FromQuery] string? from,
         [FromQuery] string? to,
@@ -159,7 +161,7 @@ public static class MetricsApi
             : UnknownAgent(agentId);
     }
 
-    public static async Task<Results<Ok<SeedHistoryResponse>, NotFound<ProblemDetails>, ValidationProblem>> GetSeedHistory(
+    public static async Task<Results<Ok<SeedHistoryResponse>, ProblemHttpResult, ValidationProblem>> GetSeedHistory(
         [FromRoute(Name = "agent_id")] string agentId,
         [FromQuery] string? hours,
         IGrainFactory grains,
@@ -202,12 +204,10 @@ public static class MetricsApi
         return TypedResults.Ok(new SeedHistoryResponse(agentId, span, points));
     }
 
-    internal static NotFound<ProblemDetails> UnknownAgent(string agentId) => TypedResults.NotFound(new ProblemDetails
-    {
-        Status = StatusCodes.Status404NotFound,
-        Title = "Unknown agent.",
-        Detail = $"No sample from agent '{agentId}' has been received.",
-    });
+    internal static ProblemHttpResult UnknownAgent(string agentId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Unknown agent.",
+        detail: $"No sample from agent '{agentId}' has been received.");
 
     internal static ValidationProblem InvalidAgentId() => TypedResults.ValidationProblem(
         new Dictionary<string, string[]> { ["agent_id"] = ["agent_id must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-'."] },

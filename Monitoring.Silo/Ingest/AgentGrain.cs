@@ -62,6 +62,7 @@ public sealed class AgentGrain(
 
     public async Task Report(MetricsReport sample)
     {
+        using var activity = MonitoringTelemetry.Source.StartActivity("agent.report");
         var now = time.GetUtcNow();
         var registryChanged = RegisterSighting(sample, now);
         await writer.AppendAsync(new HistoryRecord(AgentId, now, sample, PublishDue(now, registryChanged) ? Registry(now, sample) : null));
@@ -74,6 +75,8 @@ public sealed class AgentGrain(
 
     public async Task ReportBatch(IReadOnlyList<MetricsReport> samples)
     {
+        using var activity = MonitoringTelemetry.Source.StartActivity("agent.report_batch");
+        activity?.SetTag("monitoring.batch.size", samples.Count);
         var now = time.GetUtcNow();
         var registryChanged = false;
         var appends = new List<Task>(samples.Count);
