@@ -10,8 +10,7 @@ public static class AgentGrainKeys
 
     public static string ToGrainKey(string agentId) => Prefix + agentId;
 
-    public static string ToAgentId(string grainKey) =>
-        grainKey.StartsWith(Prefix, StringComparison.Ordinal) ? grainKey[Prefix.Length..] : grainKey;
+    public static string ToAgentId(string grainKey) => grainKey[Prefix.Length..];
 
     public static IAgentGrain GetAgentGrain(this IGrainFactory grains, string agentId) =>
         grains.GetGrain<IAgentGrain>(ToGrainKey(agentId));

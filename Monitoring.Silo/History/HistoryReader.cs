@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
+using Monitoring.Silo.Ingest;
 using Monitoring.Silo.Storage;
 
 namespace Monitoring.Silo.History;
@@ -194,13 +195,3 @@ public sealed class HistoryReader(SqliteConnections connections, TimeProvider ti
 
 /// <summary>What the store knows of an agent when its grain activates.</summary>
 public sealed record StoredAgent(string AgentName, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, double IntervalSeconds, HistorySample? Latest);
-
-/// <summary>An agent is up while a sample arrived within three of its collection intervals.</summary>
-public static class Liveness
-{
-    public const double DefaultIntervalSeconds = 60;
-    public const int MissedIntervalsBeforeDown = 3;
-
-    public static string Status(DateTimeOffset now, DateTimeOffset lastSeen, double intervalSeconds) =>
-        now - lastSeen <= TimeSpan.FromSeconds(intervalSeconds * MissedIntervalsBeforeDown) ? "up" : "down";
-}

@@ -97,8 +97,9 @@ public sealed partial class HistoryWriter(SqliteConnections connections, ILogger
                 pending.Committed.TrySetResult();
             }
         }
-        catch (Exception error) when (error is SqliteException or InvalidOperationException or IOException)
+        catch (Exception error)
         {
+            // Whatever failed, the writer lives on for the next batch; this batch's callers get the error (their clients a 503).
             // The rolled-back transaction may have created agent rows this cache now names.
             _agentNumbers.Clear();
             activity?.SetStatus(ActivityStatusCode.Error, error.Message);
