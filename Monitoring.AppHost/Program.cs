@@ -30,6 +30,7 @@ var api = builder.AddProject<Projects.Monitoring_Api>("api")
     .WithEnvironment(environment => Copy(cluster, environment.EnvironmentVariables))
     .WithHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", url => url.DisplayText = "API")
+    .WithUrlForEndpoint("http", endpoint => new ResourceUrlAnnotation { Url = "/api/v1/agents", DisplayText = "Agents (JSON)", Endpoint = endpoint })
     .WaitFor(silo);
 
 foreach (var agentId in new[] { "agent-001", "agent-002", "agent-003" })

@@ -37,6 +37,10 @@ public sealed class AppHostTests
             {
                 await app.StartAsync(cancellation).WaitAsync(StartTimeout, cancellation);
                 await app.ResourceNotifications.WaitForResourceHealthyAsync("api", cancellation).WaitAsync(StartTimeout, cancellation);
+                var shown = await app.ResourceNotifications.WaitForResourceAsync("api",
+                    resource => resource.Snapshot.Urls.Any(url => url.DisplayProperties.DisplayName == "Agents (JSON)"), cancellation).WaitAsync(StartTimeout, cancellation);
+                Assert.Contains(shown.Snapshot.Urls, url => url.DisplayProperties.DisplayName == "API" && url.Url.StartsWith("http://", StringComparison.Ordinal));
+                Assert.Contains(shown.Snapshot.Urls, url => url.Url.EndsWith("/api/v1/agents", StringComparison.Ordinal));
                 using var api = app.CreateHttpClient("api");
 
                 await Eventually.GetAsync("/api/v1/agents lists the three demo agents up", SampleTimeout, async attempt =>
