@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Monitoring.Contracts;
 using Xunit.Sdk;
 
@@ -31,8 +33,9 @@ public sealed class AppHostTests
                     $"--Monitoring:GatewayPort={ports[1].ToString(CultureInfo.InvariantCulture)}",
                 ],
                 cancellation).WaitAsync(BuildTimeout, cancellation);
+            var logs = new ResourceLogs();
+            builder.Services.AddLogging(logging => logging.AddProvider(logs));
             await using var app = await builder.BuildAsync(cancellation).WaitAsync(BuildTimeout, cancellation);
-            await using var logs = new ResourceLogs(app, ["silo", "api", .. DemoAgents]);
             try
             {
                 await app.StartAsync(cancellation).WaitAsync(StartTimeout, cancellation);

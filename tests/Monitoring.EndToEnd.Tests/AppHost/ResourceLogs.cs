@@ -1,49 +1,47 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Microsoft.Extensions.DependencyInjection;
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 
 namespace Monitoring.EndToEnd.Tests.AppHost;
 
-/// <summary>Collects the console output of the app host's resources while a test runs, for its failure message.</summary>
-internal sealed class ResourceLogs : IAsyncDisposable
+/// <summary>
+/// Keeps the console output of the app host's resources, which Aspire.Hosting.Testing forwards to loggers named
+/// "…Resources.{resource}", and the app host's own warnings, for a test's failure message.
+/// </summary>
+internal sealed class ResourceLogs : ILoggerProvider
 {
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<(RecentLines Lines, Task Watch)> _resources = [];
+    private const string ResourceCategoryMarker = ".Resources.";
+    private const string AppHostBucket = "app host warnings";
 
-    public ResourceLogs(DistributedApplication app, params string[] resourceNames)
+    private readonly ConcurrentDictionary<string, RecentLines> _buckets = new(StringComparer.Ordinal);
+
+    public ILogger CreateLogger(string categoryName)
     {
-        var logs = app.Services.GetRequiredService<ResourceLoggerService>();
-        foreach (var name in resourceNames)
-        {
-            var lines = new RecentLines(name);
-            _resources.Add((lines, WatchAsync(logs, name, lines, _stop.Token)));
-        }
+        var marker = categoryName.IndexOf(ResourceCategoryMarker, StringComparison.Ordinal);
+        return marker >= 0
+            ? new BucketLogger(Bucket(categoryName[(marker + ResourceCategoryMarker.Length)..]), LogLevel.Trace)
+            : new BucketLogger(Bucket(AppHostBucket), LogLevel.Warning, categoryName);
     }
 
-    public string Describe() => string.Concat(_resources.Select(resource => resource.Lines.ToString()));
+    public string Describe() => string.Concat(_buckets.OrderBy(bucket => bucket.Key, StringComparer.Ordinal).Select(bucket => bucket.Value.ToString()));
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        await _stop.CancelAsync();
-        await Task.WhenAll(_resources.Select(resource => resource.Watch));
-        _stop.Dispose();
     }
 
-    private static async Task WatchAsync(ResourceLoggerService logs, string name, RecentLines lines, CancellationToken cancellation)
+    private RecentLines Bucket(string name) => _buckets.GetOrAdd(name, key => new RecentLines(key));
+
+    private sealed class BucketLogger(RecentLines lines, LogLevel minimum, string? category = null) : ILogger
     {
-        try
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= minimum;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            await foreach (var batch in logs.WatchAsync(name).WithCancellation(cancellation))
+            if (IsEnabled(logLevel))
             {
-                foreach (var line in batch)
-                {
-                    lines.Add(line.IsErrorMessage ? $"[err] {line.Content}" : line.Content);
-                }
+                lines.Add(category is null ? formatter(state, exception) : $"{logLevel} {category}: {formatter(state, exception)} {exception}");
             }
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-            // The test is over.
         }
     }
 }
