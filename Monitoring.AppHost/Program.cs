@@ -21,17 +21,21 @@ var cluster = new Dictionary<string, string>
 
 var silo = builder.AddProject<Projects.Monitoring_Silo>("silo")
     .WithHttpEndpoint()
-    .WithEnvironment(environment => Copy(cluster, environment.EnvironmentVariables))
     .WithEnvironment("ConnectionStrings__monitoring", $"Data Source={Path.Combine(dataFolder, "monitoring.db")}")
     .WithHttpHealthCheck("/health");
 
 var api = builder.AddProject<Projects.Monitoring_Api>("api")
     .WithHttpEndpoint()
-    .WithEnvironment(environment => Copy(cluster, environment.EnvironmentVariables))
     .WithHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", url => url.DisplayText = "API")
     .WithUrlForEndpoint("http", endpoint => new ResourceUrlAnnotation { Url = "/api/v1/agents", DisplayText = "Agents (JSON)", Endpoint = endpoint })
     .WaitFor(silo);
+
+foreach (var (name, value) in cluster)
+{
+    silo.WithEnvironment(name, value);
+    api.WithEnvironment(name, value);
+}
 
 foreach (var agentId in new[] { "agent-001", "agent-002", "agent-003" })
 {
@@ -44,11 +48,3 @@ foreach (var agentId in new[] { "agent-001", "agent-002", "agent-003" })
 }
 
 builder.Build().Run();
-
-static void Copy(Dictionary<string, string> from, Dictionary<string, object> to)
-{
-    foreach (var (name, value) in from)
-    {
-        to[name] = value;
-    }
-}
