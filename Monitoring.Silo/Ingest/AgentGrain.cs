@@ -65,7 +65,12 @@ public sealed class AgentGrain(
         using var activity = MonitoringTelemetry.Source.StartActivity("agent.report");
         var now = time.GetUtcNow();
         var registryChanged = RegisterSighting(sample, now);
-        await writer.AppendAsync(new HistoryRecord(AgentId, now, sample, PublishDue(now, registryChanged) ? Registry(now, sample) : null));
+        using (MonitoringTelemetry.Source.StartActivity("history.append"))
+        {
+            // Ends when the batch carrying this sample has committed; the batch's own span links back to it.
+            await writer.AppendAsync(new HistoryRecord(AgentId, now, sample, PublishDue(now, registryChanged) ? Registry(now, sample) : null));
+        }
+
         Accept(sample, now);
         if (registryChanged)
         {
