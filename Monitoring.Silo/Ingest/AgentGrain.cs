@@ -63,46 +63,14 @@ public sealed class AgentGrain(
     public async Task Report(MetricsReport sample)
     {
         using var activity = MonitoringTelemetry.Source.StartActivity("agent.report");
-        var now = time.GetUtcNow();
-        var registryChanged = RegisterSighting(sample, now);
-        using (MonitoringTelemetry.Source.StartActivity("history.append"))
-        {
-            // Ends when the batch carrying this sample has committed; the batch's own span links back to it.
-            await writer.AppendAsync(new HistoryRecord(AgentId, now, sample, PublishDue(now, registryChanged) ? Registry(now, sample) : null));
-        }
-
-        Accept(sample, now);
-        if (registryChanged)
-        {
-            await registration.WriteStateAsync();
-        }
+        await AcceptAsync([sample]);
     }
 
     public async Task ReportBatch(IReadOnlyList<MetricsReport> samples)
     {
         using var activity = MonitoringTelemetry.Source.StartActivity("agent.report_batch");
         activity?.SetTag("monitoring.batch.size", samples.Count);
-        var now = time.GetUtcNow();
-        var registryChanged = false;
-        var appends = new List<Task>(samples.Count);
-        var newest = samples.MaxBy(s => s.Timestamp);
-        foreach (var sample in samples)
-        {
-            registryChanged |= RegisterSighting(sample, now);
-            var publish = ReferenceEquals(sample, newest) && PublishDue(now, registryChanged);
-            appends.Add(writer.AppendAsync(new HistoryRecord(AgentId, now, sample, publish ? Registry(now, sample) : null)));
-        }
-
-        await Task.WhenAll(appends);
-        foreach (var sample in samples)
-        {
-            Accept(sample, now);
-        }
-
-        if (registryChanged)
-        {
-            await registration.WriteStateAsync();
-        }
+        await AcceptAsync(samples);
     }
 
     public Task<LatestMetrics?> GetLatest() => Task.FromResult(_latest);
@@ -130,55 +98,66 @@ public sealed class AgentGrain(
         });
     }
 
-    /// <summary>Updates the registration for a sample; true when it changed and must be persisted.</summary>
-    private bool RegisterSighting(MetricsReport sample, DateTimeOffset now)
+    /// <summary>
+    /// Appends the samples to history and, only once they are durable, moves the grain's memory and registration on:
+    /// a failed append leaves the grain as it was, so the client's retry is handled like the first attempt.
+    /// </summary>
+    private async Task AcceptAsync(IReadOnlyList<MetricsReport> samples)
     {
-        var name = string.IsNullOrWhiteSpace(sample.AgentName) ? AgentId : sample.AgentName;
+        var now = time.GetUtcNow();
+        var newest = samples.Count == 1 ? samples[0] : samples.MaxBy(s => s.Timestamp)!;
+        var name = string.IsNullOrWhiteSpace(newest.AgentName) ? AgentId : newest.AgentName;
         var state = registration.State;
-        if (string.IsNullOrEmpty(state.AgentId))
+        var firstSight = string.IsNullOrEmpty(state.AgentId);
+        var registrationChanged = firstSight || state.AgentName != name;
+        var registry = registrationChanged || now - _registryPublishedAt >= RegistryRefresh ? Registry(newest, name, now) : null;
+
+        using (MonitoringTelemetry.Source.StartActivity("history.append"))
         {
-            state.AgentId = AgentId;
+            // Ends when the batch carrying these samples has committed; the batch's own span links back to it.
+            await (samples.Count == 1
+                ? writer.AppendAsync(new HistoryRecord(AgentId, now, newest, registry))
+                : Task.WhenAll(samples.Select(s => writer.AppendAsync(new HistoryRecord(AgentId, now, s, ReferenceEquals(s, newest) ? registry : null)))));
+        }
+
+        _lastSeen = now;
+        if (registry is not null)
+        {
+            _registryPublishedAt = now;
+        }
+
+        if (_latest is null || newest.Timestamp >= _latest.Timestamp)
+        {
+            _latest = Headline(newest, name);
+            _intervalSeconds = newest.IntervalSeconds ?? Liveness.DefaultIntervalSeconds;
+        }
+
+        if (registrationChanged)
+        {
+            if (firstSight)
+            {
+                state.AgentId = AgentId;
+                state.FirstSeen = now;
+            }
+
             state.AgentName = name;
-            state.FirstSeen = now;
             state.LastSeen = now;
-            return true;
+            await registration.WriteStateAsync();
         }
-
-        if (state.AgentName == name)
-        {
-            return false;
-        }
-
-        state.AgentName = name;
-        state.LastSeen = now;
-        return true;
     }
 
-    private bool PublishDue(DateTimeOffset now, bool registryChanged) =>
-        registryChanged || now - _registryPublishedAt >= RegistryRefresh;
-
-    private RegistryEntry Registry(DateTimeOffset now, MetricsReport sample)
+    /// <summary>The fleet-list row for the agent: the newest sample it has, whether this one or one already held.</summary>
+    private RegistryEntry Registry(MetricsReport sample, string name, DateTimeOffset now)
     {
-        _registryPublishedAt = now;
-        var newest = _latest is null || sample.Timestamp >= _latest.Timestamp ? Headline(sample) : _latest;
-        return new RegistryEntry(registration.State.AgentName, now, sample.IntervalSeconds ?? _intervalSeconds,
+        var newest = _latest is null || sample.Timestamp >= _latest.Timestamp ? Headline(sample, name) : _latest;
+        return new RegistryEntry(name, now, sample.IntervalSeconds ?? _intervalSeconds,
             newest.Timestamp, newest.CpuPercent, newest.MemoryPercent, newest.DiskPercent);
     }
 
-    private void Accept(MetricsReport sample, DateTimeOffset now)
-    {
-        _lastSeen = now;
-        if (_latest is null || sample.Timestamp >= _latest.Timestamp)
-        {
-            _latest = Headline(sample);
-            _intervalSeconds = sample.IntervalSeconds ?? Liveness.DefaultIntervalSeconds;
-        }
-    }
-
-    private LatestMetrics Headline(MetricsReport sample) => new()
+    private LatestMetrics Headline(MetricsReport sample, string name) => new()
     {
         AgentId = AgentId,
-        AgentName = registration.State.AgentName,
+        AgentName = name,
         Timestamp = sample.Timestamp!.Value,
         CpuPercent = sample.System!.CpuPercent!.Value,
         MemoryPercent = sample.System.Memory!.Percent!.Value,

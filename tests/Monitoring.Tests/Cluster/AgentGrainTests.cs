@@ -128,6 +128,24 @@ public sealed class AgentGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_renamed_agent_keeps_its_first_seen_and_the_new_name_survives_reactivation()
+    {
+        var agentId = Samples.NewAgentId();
+        var at = Samples.RecentTime(120);
+        var grain = fixture.Grains.GetAgentGrain(agentId);
+        await grain.Report(Samples.Sample(agentId, at, name: "old name"));
+        var firstSeen = (await grain.GetSummary())!.FirstSeen;
+
+        await grain.Report(Samples.Sample(agentId, at.AddSeconds(60), name: "new name"));
+        await fixture.DeactivateAllAsync();
+
+        var summary = await fixture.Grains.GetAgentGrain(agentId).GetSummary();
+        Assert.Equal("new name", summary!.AgentName);
+        Assert.Equal(firstSeen, summary.FirstSeen);
+        Assert.Equal("new name", (await grain.GetLatest())!.AgentName);
+    }
+
+    [Fact]
     public async Task Hex_looking_agent_ids_do_not_share_storage()
     {
         var suffix = Random.Shared.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
