@@ -5,7 +5,7 @@ internal static class Eventually
     /// <summary>Polls <paramref name="condition"/> for up to ten seconds, running <paramref name="beforeEachTry"/> first each time.</summary>
     public static async Task TrueAsync(Func<bool> condition, string what, Action? beforeEachTry = null)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
             beforeEachTry?.Invoke();
