@@ -2,7 +2,7 @@ namespace Monitoring.Agent.Tests;
 
 internal static class Eventually
 {
-    /// <summary>Polls <paramref name="condition"/> for up to ten seconds, running <paramref name="beforeEachTry"/> first each time.</summary>
+    /// <summary>Polls <paramref name="condition"/> for up to thirty seconds, running <paramref name="beforeEachTry"/> first each time.</summary>
     public static async Task TrueAsync(Func<bool> condition, string what, Action? beforeEachTry = null)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
