@@ -39,4 +39,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Spool segment {Path} has {Problem} at offset {Offset}; it is skipped and the rest of the spool is kept")]
     public static partial void SpoolRecordSkipped(ILogger logger, string path, long offset, string problem);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Could not write to the spool in {Directory}; the sample taken at {Timestamp} is dropped")]
+    public static partial void SpoolWriteFailed(ILogger logger, string directory, DateTimeOffset? timestamp, Exception exception);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Could not record an acknowledgement in {Path}; the sample will be sent again after a restart")]
+    public static partial void SpoolAckFailed(ILogger logger, string path, Exception exception);
 }

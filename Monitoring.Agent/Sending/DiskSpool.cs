@@ -108,7 +108,11 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     {
         lock (_lock)
         {
-            var entry = Append(sample);
+            if (TryAppend(sample) is not { } entry)
+            {
+                return;
+            }
+
             if (_live is { } previous)
             {
                 _backlog.Enqueue(previous.Entry, previous.Entry.Key);
@@ -125,7 +129,11 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     {
         lock (_lock)
         {
-            var entry = _inFlight.Remove(sample, out var taken) ? taken : Append(sample);
+            if ((_inFlight.Remove(sample, out var taken) ? taken : TryAppend(sample)) is not { } entry)
+            {
+                return;
+            }
+
             _backlog.Enqueue(entry, entry.Key);
             EnforceLimits();
         }
@@ -267,6 +275,23 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
         return offsets;
     }
 
+    private Entry? TryAppend(MetricsReport sample)
+    {
+        try
+        {
+            return Append(sample);
+        }
+        catch (IOException ex)
+        {
+            // The next record goes to a new segment, so a partly written one stays a torn tail that recovery skips.
+            CloseActive();
+            _telemetry.SamplesDropped.Add(1, new KeyValuePair<string, object?>("reason", "spool_unwritable"));
+            _dropped = _dropped.Add(sample.Timestamp ?? _time.GetUtcNow());
+            Log.SpoolWriteFailed(_logger, _directory, sample.Timestamp, ex);
+            return null;
+        }
+    }
+
     private Entry Append(MetricsReport sample)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(sample, MonitoringJsonContext.Default.MetricsReport);
@@ -326,16 +351,21 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     private bool TryRead(Entry entry, [NotNullWhen(true)] out MetricsReport? sample)
     {
         var record = new byte[entry.Length];
-        using (var stream = new FileStream(entry.Segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        try
         {
+            using var stream = new FileStream(entry.Segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             stream.Position = entry.Offset;
             stream.ReadExactly(record);
+            sample = Decode(record);
+        }
+        catch (IOException)
+        {
+            sample = null;
         }
 
-        sample = Decode(record);
         if (sample is null)
         {
-            Log.SpoolRecordSkipped(_logger, entry.Segment.Path, entry.Offset, "a record that changed on disk after it was written");
+            Log.SpoolRecordSkipped(_logger, entry.Segment.Path, entry.Offset, "a record that changed on disk or could not be read back");
         }
 
         return sample is not null;
@@ -365,10 +395,15 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     {
         Span<byte> ack = stackalloc byte[sizeof(long)];
         BinaryPrimitives.WriteInt64LittleEndian(ack, entry.Offset);
-        using (var stream = new FileStream(entry.Segment.AckPath, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete))
+        try
         {
             // Flushed to the OS only: an ack lost to a power cut means one duplicate send, which ingest ignores.
+            using var stream = new FileStream(entry.Segment.AckPath, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete);
             stream.Write(ack);
+        }
+        catch (IOException ex)
+        {
+            Log.SpoolAckFailed(_logger, entry.Segment.AckPath, ex);
         }
 
         entry.Segment.Pending--;

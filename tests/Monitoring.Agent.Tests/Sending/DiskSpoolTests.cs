@@ -223,6 +223,23 @@ public sealed class DiskSpoolTests : IDisposable
     }
 
     [Fact]
+    public void A_sample_the_spool_cannot_write_is_dropped_and_counted_and_collection_goes_on()
+    {
+        var spool = Open();
+        spool.Enqueue(Sample(0));
+        Directory.Delete(_directory.Path, recursive: true);
+        _time.Advance(TimeSpan.FromMinutes(61));
+
+        spool.Enqueue(Sample(61));
+        Directory.CreateDirectory(_directory.Path);
+        spool.Enqueue(Sample(62));
+
+        Assert.Equal(new SpoolDrops(1, Start.AddMinutes(61), Start.AddMinutes(61)), spool.Dropped);
+        Assert.Equal("spool_unwritable", Assert.Single(_dropped.GetMeasurementSnapshot()).Tags["reason"]);
+        Assert.Equal([62], DrainMinutes(spool, acknowledge: true).Take(1));
+    }
+
+    [Fact]
     public void A_new_segment_starts_every_hour_and_finished_segments_are_deleted()
     {
         var spool = Open();
