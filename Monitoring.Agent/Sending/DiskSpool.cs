@@ -19,6 +19,7 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
 {
     public const string SegmentExtension = ".spool";
     public const string AckExtension = ".ack";
+    public const string LockFileName = ".lock";
 
     private const int HeaderLength = 8;
     private const int MaxPayloadLength = 16 * 1024 * 1024;
@@ -35,6 +36,7 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     private readonly AgentTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly ILogger<DiskSpool> _logger;
+    private readonly FileStream _lockFile;
     private (Entry Entry, MetricsReport Sample)? _live;
     private Segment? _active;
     private FileStream? _activeStream;
@@ -53,6 +55,7 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
         _telemetry = telemetry;
         _time = time;
         _logger = logger;
+        _lockFile = LockDirectory(_directory);
 
         lock (_lock)
         {
@@ -193,6 +196,20 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
         lock (_lock)
         {
             CloseActive();
+            _lockFile.Dispose();
+        }
+    }
+
+    /// <summary>Two agents sharing a spool would send and delete each other's samples, so the second one fails to start.</summary>
+    private static FileStream LockDirectory(string directory)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"The spool directory {directory} is in use by another agent; give each agent its own SPOOL_DIRECTORY.", ex);
         }
     }
 

@@ -145,7 +145,25 @@ public sealed class DiskSpoolTests : IDisposable
         Assert.True(killed.TryDequeue(out var inFlight));
         Assert.Equal(2, Minute(inFlight));
 
-        Assert.Equal([0, 1, 2], DrainMinutes(Open(), acknowledge: false));
+        // The disk as a kill -9 leaves it: the files as they are, no lock held.
+        using var afterKill = new TempDirectory();
+        foreach (var file in Directory.GetFiles(_directory.Path).Where(file => Path.GetFileName(file) != DiskSpool.LockFileName))
+        {
+            File.Copy(file, afterKill.File(Path.GetFileName(file)));
+        }
+
+        using var restarted = new DiskSpool(afterKill.Path, 64 * 1024 * 1024, Week, _telemetry, _time, NullLogger<DiskSpool>.Instance);
+        Assert.Equal([0, 1, 2], DrainMinutes(restarted, acknowledge: false));
+    }
+
+    [Fact]
+    public void A_second_spool_on_the_same_directory_fails_naming_the_setting()
+    {
+        Open();
+
+        var error = Assert.Throws<IOException>(() => Open());
+
+        Assert.Contains("SPOOL_DIRECTORY", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
