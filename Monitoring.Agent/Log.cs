@@ -10,8 +10,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Collected a sample at {Timestamp}; {Queued} samples wait to be sent")]
     public static partial void SampleCollected(ILogger logger, DateTimeOffset? timestamp, int queued);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Sample queue is full ({Capacity} samples): dropped the oldest sample, taken at {Timestamp}")]
-    public static partial void SampleDropped(ILogger logger, int capacity, DateTimeOffset? timestamp);
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Spool is over SPOOL_MAX_BYTES ({MaxBytes} bytes): dropped the {Count} oldest unsent samples, taken from {Oldest} to {Newest}")]
+    public static partial void SpoolFull(ILogger logger, long count, long maxBytes, DateTimeOffset? oldest, DateTimeOffset? newest);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Server accepted the sample taken at {Timestamp}")]
     public static partial void SampleSent(ILogger logger, DateTimeOffset? timestamp);
@@ -25,9 +25,24 @@ internal static partial class Log
     [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Sending failed unexpectedly; the sample stays queued and sending pauses for {Pause}")]
     public static partial void SendFailed(ILogger logger, TimeSpan pause, Exception exception);
 
-    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Stopping with {Count} unsent samples; the in-memory queue does not survive a restart")]
-    public static partial void UnsentSamplesLost(ILogger logger, int count);
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Stopping with {Count} unsent samples; they stay in the spool and are sent after the next start")]
+    public static partial void UnsentSamplesSpooled(ILogger logger, int count);
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Agent {AgentId} ({AgentName}) reports to {Endpoint} every {Interval}")]
     public static partial void AgentStarting(ILogger logger, string agentId, string agentName, Uri endpoint, TimeSpan interval);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Spool samples older than SPOOL_MAX_AGE ({MaxAge}): dropped {Count} unsent samples, taken from {Oldest} to {Newest}")]
+    public static partial void SpoolExpired(ILogger logger, long count, TimeSpan maxAge, DateTimeOffset? oldest, DateTimeOffset? newest);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Spool in {Directory} holds {Count} unsent samples from before the restart; they are sent oldest first")]
+    public static partial void SpoolRecovered(ILogger logger, int count, string directory);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Spool segment {Path} has {Problem} at offset {Offset}; it is skipped and the rest of the spool is kept")]
+    public static partial void SpoolRecordSkipped(ILogger logger, string path, long offset, string problem);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Could not write to the spool in {Directory}; the sample taken at {Timestamp} is dropped")]
+    public static partial void SpoolWriteFailed(ILogger logger, string directory, DateTimeOffset? timestamp, Exception exception);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Could not record an acknowledgement in {Path}; the sample will be sent again after a restart")]
+    public static partial void SpoolAckFailed(ILogger logger, string path, Exception exception);
 }

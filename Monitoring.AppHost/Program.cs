@@ -43,6 +43,7 @@ foreach (var agentId in new[] { "agent-001", "agent-002", "agent-003" })
         .WithEnvironment("AGENT_ID", agentId)
         .WithEnvironment("AGENT_NAME", $"Demo {agentId}")
         .WithEnvironment("COLLECTION_INTERVAL", "5")
+        .WithEnvironment("SPOOL_DIRECTORY", Path.Combine(dataFolder, "spool", agentId))
         .WithEnvironment("SERVER_URL", api.GetEndpoint("http"))
         .WaitFor(api);
 }

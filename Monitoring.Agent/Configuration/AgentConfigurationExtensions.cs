@@ -29,6 +29,12 @@ internal static class AgentConfigurationExtensions
                 {
                     options.AgentName = options.AgentId;
                 }
+
+                if (string.IsNullOrWhiteSpace(options.SpoolDirectory)
+                    && Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData) is { Length: > 0 } localData)
+                {
+                    options.SpoolDirectory = Path.Combine(localData, "monitoring", "agent", "spool");
+                }
             })
             .ValidateOnStart();
         return services;

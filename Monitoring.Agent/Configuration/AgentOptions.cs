@@ -13,7 +13,9 @@ public sealed class AgentOptions
     public const string AgentNameKey = "AGENT_NAME";
     public const string ServerUrlKey = "SERVER_URL";
     public const string CollectionIntervalKey = "COLLECTION_INTERVAL";
-    public const string QueueCapacityKey = "QUEUE_CAPACITY";
+    public const string SpoolDirectoryKey = "SPOOL_DIRECTORY";
+    public const string SpoolMaxBytesKey = "SPOOL_MAX_BYTES";
+    public const string SpoolMaxAgeKey = "SPOOL_MAX_AGE";
     public const string RetryBaseDelayKey = "RETRY_BASE_DELAY";
     public const string RetryMaxDelayKey = "RETRY_MAX_DELAY";
     public const string RequestTimeoutKey = "REQUEST_TIMEOUT";
@@ -21,7 +23,7 @@ public sealed class AgentOptions
     public static IReadOnlyList<string> SettingNames { get; } =
     [
         AgentIdKey, AgentNameKey, ServerUrlKey, CollectionIntervalKey,
-        QueueCapacityKey, RetryBaseDelayKey, RetryMaxDelayKey, RequestTimeoutKey,
+        SpoolDirectoryKey, SpoolMaxBytesKey, SpoolMaxAgeKey, RetryBaseDelayKey, RetryMaxDelayKey, RequestTimeoutKey,
     ];
 
     /// <summary>Defaults to the host name.</summary>
@@ -47,10 +49,21 @@ public sealed class AgentOptions
     [SettingRange(0, 3600, MinimumIsExclusive = true, ErrorMessage = $"{CollectionIntervalKey} must be a number of seconds greater than 0 and at most 3600.")]
     public double CollectionInterval { get; set; } = 60;
 
-    /// <summary>How many unsent samples wait in memory before the oldest is dropped.</summary>
-    [ConfigurationKeyName(QueueCapacityKey)]
-    [SettingRange(1, 1_000_000, ErrorMessage = $"{QueueCapacityKey} must be between 1 and 1000000.")]
-    public int QueueCapacity { get; set; } = 10_000;
+    /// <summary>Where unsent samples are kept across restarts; defaults to <c>monitoring/agent/spool</c> under the user's local application data.</summary>
+    [ConfigurationKeyName(SpoolDirectoryKey)]
+    [Required(ErrorMessage = $"{SpoolDirectoryKey} is required (no local application data folder to default to).")]
+    [CreatableDirectory(ErrorMessage = $"{SpoolDirectoryKey} must be an absolute path of a directory the agent can create and write to.")]
+    public string SpoolDirectory { get; set; } = "";
+
+    /// <summary>Bytes of unsent samples the spool holds before the oldest are dropped.</summary>
+    [ConfigurationKeyName(SpoolMaxBytesKey)]
+    [SettingRange(1, long.MaxValue, ErrorMessage = $"{SpoolMaxBytesKey} must be a number of bytes greater than 0.")]
+    public long SpoolMaxBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>Seconds: unsent samples taken longer ago than this are dropped.</summary>
+    [ConfigurationKeyName(SpoolMaxAgeKey)]
+    [SettingRange(0, 366 * 86400, MinimumIsExclusive = true, ErrorMessage = $"{SpoolMaxAgeKey} must be a number of seconds greater than 0 and at most 31622400 (366 days).")]
+    public double SpoolMaxAge { get; set; } = 7 * 86400;
 
     /// <summary>Seconds: the first retry waits up to this long, each later one up to twice as long.</summary>
     [ConfigurationKeyName(RetryBaseDelayKey)]

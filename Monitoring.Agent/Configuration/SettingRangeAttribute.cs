@@ -16,6 +16,7 @@ public sealed class SettingRangeAttribute(double minimum, double maximum) : Vali
     public override bool IsValid(object? value) => value switch
     {
         int number => IsInRange(number),
+        long number => IsInRange(number),
         double number => IsInRange(number),
         _ => false,
     };

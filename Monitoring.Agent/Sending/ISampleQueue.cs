@@ -4,8 +4,8 @@ using Monitoring.Contracts;
 namespace Monitoring.Agent.Sending;
 
 /// <summary>
-/// Samples waiting to be sent. The in-memory <see cref="BoundedSampleQueue"/> is one implementation; a disk spool
-/// that survives restarts can take its place without the collector or the sender changing.
+/// Samples waiting to be sent, between the collector and the sender. A taken sample stays held until it is
+/// acknowledged or put back, so a crash in between sends it again instead of losing it.
 /// </summary>
 internal interface ISampleQueue
 {
@@ -16,6 +16,9 @@ internal interface ISampleQueue
 
     /// <summary>Puts back a sample whose send did not complete; it is sent again in timestamp order with the backlog.</summary>
     void Requeue(MetricsReport sample);
+
+    /// <summary>The server accepted a taken sample, or rejected it for good: it leaves the queue.</summary>
+    void Acknowledge(MetricsReport sample);
 
     /// <summary>Takes the live (newest, never tried) sample if there is one, otherwise the oldest waiting sample.</summary>
     bool TryDequeue([NotNullWhen(true)] out MetricsReport? sample);

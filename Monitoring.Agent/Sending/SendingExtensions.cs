@@ -13,10 +13,17 @@ internal static class SendingExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AgentTelemetry>();
-        services.AddSingleton<ISampleQueue>(static provider => new BoundedSampleQueue(
-            provider.GetRequiredService<IOptions<AgentOptions>>().Value.QueueCapacity,
-            provider.GetRequiredService<AgentTelemetry>(),
-            provider.GetRequiredService<ILogger<BoundedSampleQueue>>()));
+        services.AddSingleton<ISampleQueue>(static provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<AgentOptions>>().Value;
+            return new DiskSpool(
+                options.SpoolDirectory,
+                options.SpoolMaxBytes,
+                TimeSpan.FromSeconds(options.SpoolMaxAge),
+                provider.GetRequiredService<AgentTelemetry>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<DiskSpool>>());
+        });
 
         // The sending service holds one client for the agent's lifetime, so connections are recycled instead of the handler to follow DNS changes.
         services.AddHttpClient<MetricsSender>(static client => client.Timeout = Timeout.InfiniteTimeSpan)

@@ -28,7 +28,7 @@ internal sealed class SendingService(
         {
             if (queue.Count > 0)
             {
-                Log.UnsentSamplesLost(logger, queue.Count);
+                Log.UnsentSamplesSpooled(logger, queue.Count);
             }
         }
     }
@@ -38,6 +38,7 @@ internal sealed class SendingService(
         try
         {
             await sender.SendAsync(sample, stoppingToken);
+            queue.Acknowledge(sample);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

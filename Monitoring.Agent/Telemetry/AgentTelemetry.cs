@@ -17,7 +17,7 @@ internal sealed class AgentTelemetry
         _meter = meterFactory.Create(Name);
         SamplesCollected = _meter.CreateCounter<long>("monitoring.agent.samples.collected", "{sample}", "Samples the agent collected.");
         SamplesSent = _meter.CreateCounter<long>("monitoring.agent.samples.sent", "{sample}", "Samples the server acknowledged.");
-        SamplesDropped = _meter.CreateCounter<long>("monitoring.agent.samples.dropped", "{sample}", "Samples dropped unsent because the queue was full.");
+        SamplesDropped = _meter.CreateCounter<long>("monitoring.agent.samples.dropped", "{sample}", "Samples dropped unsent because the spool was over its byte or age limit.");
         SamplesRejected = _meter.CreateCounter<long>("monitoring.agent.samples.rejected", "{sample}", "Samples the server refused with a client error; they are not retried.");
     }
 

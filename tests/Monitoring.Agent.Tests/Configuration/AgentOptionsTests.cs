@@ -19,8 +19,12 @@ public sealed class AgentOptionsTests
     [InlineData("COLLECTION_INTERVAL", "3601")]
     [InlineData("COLLECTION_INTERVAL", "NaN")]
     [InlineData("COLLECTION_INTERVAL", "sixty")]
-    [InlineData("QUEUE_CAPACITY", "0")]
-    [InlineData("QUEUE_CAPACITY", "many")]
+    [InlineData("SPOOL_MAX_BYTES", "0")]
+    [InlineData("SPOOL_MAX_BYTES", "many")]
+    [InlineData("SPOOL_MAX_AGE", "0")]
+    [InlineData("SPOOL_MAX_AGE", "-60")]
+    [InlineData("SPOOL_DIRECTORY", "relative/spool")]
+    [InlineData("SPOOL_DIRECTORY", "/proc/monitoring-agent-spool")]
     [InlineData("RETRY_BASE_DELAY", "0")]
     [InlineData("RETRY_MAX_DELAY", "-1")]
     [InlineData("REQUEST_TIMEOUT", "0")]
@@ -40,8 +44,44 @@ public sealed class AgentOptionsTests
         Assert.Equal(Environment.MachineName, options.AgentId);
         Assert.Equal(options.AgentId, options.AgentName);
         Assert.Equal(60, options.CollectionInterval);
-        Assert.Equal(10_000, options.QueueCapacity);
+        Assert.Equal(64 * 1024 * 1024, options.SpoolMaxBytes);
+        Assert.Equal(7 * 86400, options.SpoolMaxAge);
         Assert.Equal(new Uri("http://localhost:5080/api/v1/metrics"), options.MetricsEndpoint);
+    }
+
+    [Fact]
+    public void Spool_directory_defaults_to_local_application_data_never_the_current_directory()
+    {
+        var localData = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+
+        var options = Resolve(new Dictionary<string, string>());
+
+        Assert.Equal(Path.Combine(localData, "monitoring", "agent", "spool"), options.SpoolDirectory);
+        Assert.True(Path.IsPathFullyQualified(options.SpoolDirectory));
+    }
+
+    [Fact]
+    public void Spool_directory_that_does_not_exist_yet_is_valid_and_validation_leaves_nothing_behind()
+    {
+        using var parent = new TempDirectory();
+        var spool = Path.Combine(parent.Path, "nested", "spool");
+
+        var options = Resolve(new Dictionary<string, string> { ["SPOOL_DIRECTORY"] = spool });
+
+        Assert.Equal(spool, options.SpoolDirectory);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(parent.Path));
+    }
+
+    [Fact]
+    public void Spool_directory_below_a_file_fails_naming_the_setting()
+    {
+        using var parent = new TempDirectory();
+        File.WriteAllText(parent.File("taken"), "");
+
+        var error = FindError(new Dictionary<string, string> { ["SPOOL_DIRECTORY"] = Path.Combine(parent.Path, "taken", "spool") });
+
+        Assert.NotNull(error);
+        Assert.Contains("SPOOL_DIRECTORY", error, StringComparison.Ordinal);
     }
 
     [Theory]

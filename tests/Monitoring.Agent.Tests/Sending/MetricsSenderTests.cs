@@ -10,8 +10,10 @@ using Monitoring.Contracts;
 
 namespace Monitoring.Agent.Tests.Sending;
 
-public sealed class MetricsSenderTests
+public sealed class MetricsSenderTests : IDisposable
 {
+    private readonly TempDirectory _spool = new();
+
     private static readonly MetricsReport Sample = new()
     {
         AgentId = "agent-under-test",
@@ -27,11 +29,13 @@ public sealed class MetricsSenderTests
         Network = [],
     };
 
+    public void Dispose() => _spool.Dispose();
+
     [Fact]
     public async Task Sample_arrives_once_after_the_server_fails_twice_with_503()
     {
         await using var server = LoopbackIngestServer.Start(HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable);
-        await using var services = SenderTestHost.Build(server.BaseAddress);
+        await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path);
         using var sent = Collect(services, "monitoring.agent.samples.sent");
 
         var accepted = await services.GetRequiredService<MetricsSender>().SendAsync(Sample, TestContext.Current.CancellationToken);
@@ -53,7 +57,7 @@ public sealed class MetricsSenderTests
     public async Task Client_error_is_not_retried_and_is_counted_as_a_rejection()
     {
         await using var server = LoopbackIngestServer.Start(HttpStatusCode.BadRequest, HttpStatusCode.BadRequest);
-        await using var services = SenderTestHost.Build(server.BaseAddress);
+        await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path);
         using var rejected = Collect(services, "monitoring.agent.samples.rejected");
 
         var accepted = await services.GetRequiredService<MetricsSender>().SendAsync(Sample, TestContext.Current.CancellationToken);
@@ -72,7 +76,7 @@ public sealed class MetricsSenderTests
     public async Task Server_and_throttling_errors_are_retried(HttpStatusCode failure)
     {
         await using var server = LoopbackIngestServer.Start(failure);
-        await using var services = SenderTestHost.Build(server.BaseAddress);
+        await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path);
 
         var accepted = await services.GetRequiredService<MetricsSender>().SendAsync(Sample, TestContext.Current.CancellationToken);
 
@@ -98,7 +102,7 @@ public sealed class MetricsSenderTests
         };
         ActivitySource.AddActivityListener(listener);
         await using var server = LoopbackIngestServer.Start();
-        await using var services = SenderTestHost.Build(server.BaseAddress);
+        await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path);
 
         await services.GetRequiredService<MetricsSender>().SendAsync(Sample, TestContext.Current.CancellationToken);
 

@@ -7,8 +7,8 @@ namespace Monitoring.Agent.Tests.Sending;
 
 internal static class SenderTestHost
 {
-    /// <summary>The agent's own sending registrations, pointed at <paramref name="server"/> with millisecond backoff.</summary>
-    public static ServiceProvider Build(Uri server, Action<IServiceCollection>? before = null, Dictionary<string, string?>? settings = null)
+    /// <summary>The agent's own sending registrations, pointed at <paramref name="server"/> with millisecond backoff and a spool in <paramref name="spoolDirectory"/>.</summary>
+    public static ServiceProvider Build(Uri server, string spoolDirectory, Action<IServiceCollection>? before = null, Dictionary<string, string?>? settings = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -16,6 +16,7 @@ internal static class SenderTestHost
             ["Agent:SERVER_URL"] = server.ToString(),
             ["Agent:RETRY_BASE_DELAY"] = "0.01",
             ["Agent:RETRY_MAX_DELAY"] = "0.05",
+            ["Agent:SPOOL_DIRECTORY"] = spoolDirectory,
         };
         foreach (var (key, value) in settings ?? [])
         {

@@ -11,19 +11,24 @@ using Monitoring.Contracts;
 
 namespace Monitoring.Agent.Tests.Sending;
 
-public sealed class SendingServiceTests
+public sealed class SendingServiceTests : IDisposable
 {
-    private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    // Recent, so the spool's age limit keeps the samples.
+    private static readonly DateTimeOffset Start = TimeProvider.System.GetUtcNow();
+
+    private readonly TempDirectory _spool = new();
+
+    public void Dispose() => _spool.Dispose();
 
     [Fact]
     public async Task Queued_sample_is_delivered_once_through_two_503_answers_and_leaves_the_queue()
     {
         await using var server = LoopbackIngestServer.Start(HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable);
-        await using var services = SenderTestHost.Build(server.BaseAddress);
+        await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path);
         var queue = services.GetRequiredService<ISampleQueue>();
         queue.Enqueue(new MetricsReport { AgentId = "agent-under-test", Timestamp = Start });
 
-        await RunHostedServicesAsync(services, () => Eventually.TrueAsync(() => server.Accepted == 1, "the server accepted the sample"));
+        await RunHostedServicesAsync(services, () => Eventually.TrueAsync(() => server.Accepted == 1 && Acknowledged(queue), "the server accepted the sample and the spool let it go"));
 
         Assert.Equal(3, server.Requests.Count);
         Assert.Equal(1, server.Accepted);
@@ -34,12 +39,12 @@ public sealed class SendingServiceTests
     public async Task Rejected_sample_is_dropped_and_the_next_one_is_sent()
     {
         await using var server = LoopbackIngestServer.Start(HttpStatusCode.BadRequest);
-        await using var services = SenderTestHost.Build(server.BaseAddress);
+        await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path);
         var queue = services.GetRequiredService<ISampleQueue>();
         queue.Enqueue(new MetricsReport { AgentId = "agent-under-test", Timestamp = Start });
         queue.Enqueue(new MetricsReport { AgentId = "agent-under-test", Timestamp = Start.AddMinutes(1) });
 
-        await RunHostedServicesAsync(services, () => Eventually.TrueAsync(() => server.Accepted == 1, "the server accepted a sample"));
+        await RunHostedServicesAsync(services, () => Eventually.TrueAsync(() => server.Accepted == 1 && Acknowledged(queue), "the server accepted a sample and the spool let both go"));
 
         Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.OK], server.Requests.Select(r => r.AnsweredWith));
         Assert.Equal(0, queue.Count);
@@ -52,6 +57,7 @@ public sealed class SendingServiceTests
         await using var server = LoopbackIngestServer.StartStalled();
         await using var services = SenderTestHost.Build(
             server.BaseAddress,
+            _spool.Path,
             before: registrations => registrations
                 .AddSingleton<TimeProvider>(time)
                 .AddSingleton(new SystemSources(Fixture.Path("stat-real"), Fixture.Path("meminfo-real"), "/"))
@@ -78,6 +84,9 @@ public sealed class SendingServiceTests
             Assert.Equal(3, queue.Count);
         });
     }
+
+    // Stopping before the sender acknowledged would rightly keep the sample spooled for the next start.
+    private static bool Acknowledged(ISampleQueue queue) => ((DiskSpool)queue).PendingBytes == 0;
 
     private static async Task RunHostedServicesAsync(IServiceProvider services, Func<Task> whileRunning)
     {

@@ -48,6 +48,7 @@ public sealed class AgentReportingTests
                 ["AGENT_NAME"] = "end-to-end agent",
                 ["SERVER_URL"] = apiUrl,
                 ["COLLECTION_INTERVAL"] = "1",
+                ["SPOOL_DIRECTORY"] = Path.Combine(services.Folder, "spool"),
             });
 
             var latest = await Eventually.GetAsync($"/latest answers 200 for {agentId}", SampleTimeout,

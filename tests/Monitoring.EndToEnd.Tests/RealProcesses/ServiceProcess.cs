@@ -8,7 +8,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
 {
     /// <summary>Inherited settings that would point a service at another cluster, database, collector or environment.</summary>
     private static readonly string[] InheritedPrefixesRemoved =
-        ["Cluster__", "Orleans__", "ConnectionStrings__", "OTEL_", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "AGENT_", "SERVER_URL", "COLLECTION_INTERVAL"];
+        ["Cluster__", "Orleans__", "ConnectionStrings__", "OTEL_", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "AGENT_", "SERVER_URL", "COLLECTION_INTERVAL", "SPOOL_"];
 
     private readonly Process _process;
 

@@ -1,0 +1,502 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.IO.Hashing;
+using System.Text.Json;
+using System.Threading.Channels;
+using Monitoring.Agent.Telemetry;
+using Monitoring.Contracts;
+
+namespace Monitoring.Agent.Sending;
+
+/// <summary>
+/// An <see cref="ISampleQueue"/> that keeps every sample on disk until the server acknowledged it. Samples are appended
+/// to segment files (a new one each hour, on reaching an eighth of the byte limit, and at every start) as
+/// <c>[payload length: int32 LE][CRC-32 of the payload: uint32 LE][MetricsReport JSON]</c>; acknowledgements are
+/// appended to a <c>.ack</c> file beside each segment as the acknowledged record's offset (int64 LE), and a segment is
+/// deleted with its ack file once every record in it is acknowledged or dropped.
+/// </summary>
+internal sealed class DiskSpool : ISampleQueue, IDisposable
+{
+    public const string SegmentExtension = ".spool";
+    public const string AckExtension = ".ack";
+    public const string LockFileName = ".lock";
+
+    private const int HeaderLength = 8;
+    private const int MaxPayloadLength = 16 * 1024 * 1024;
+    private static readonly TimeSpan SegmentPeriod = TimeSpan.FromHours(1);
+
+    private readonly Lock _lock = new();
+    private readonly PriorityQueue<Entry, (DateTimeOffset Timestamp, long Sequence)> _backlog = new();
+    private readonly Dictionary<MetricsReport, Entry> _inFlight = new(ReferenceEqualityComparer.Instance);
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly string _directory;
+    private readonly long _maxBytes;
+    private readonly TimeSpan _maxAge;
+    private readonly long _segmentBytes;
+    private readonly AgentTelemetry _telemetry;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DiskSpool> _logger;
+    private readonly FileStream _lockFile;
+    private (Entry Entry, MetricsReport Sample)? _live;
+    private Segment? _active;
+    private FileStream? _activeStream;
+    private long _sequence;
+    private long _pendingBytes;
+    private SpoolDrops _dropped = new(0, null, null);
+
+    public DiskSpool(string directory, long maxBytes, TimeSpan maxAge, AgentTelemetry telemetry, TimeProvider time, ILogger<DiskSpool> logger)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(maxAge, TimeSpan.Zero);
+        _directory = Directory.CreateDirectory(directory).FullName;
+        _maxBytes = maxBytes;
+        _maxAge = maxAge;
+        _segmentBytes = Math.Max(maxBytes / 8, 4096);
+        _telemetry = telemetry;
+        _time = time;
+        _logger = logger;
+        _lockFile = LockDirectory(_directory);
+
+        lock (_lock)
+        {
+            Recover();
+            EnforceLimits();
+        }
+
+        if (Count > 0)
+        {
+            Log.SpoolRecovered(_logger, Count, _directory);
+            _signal.Writer.TryWrite(true);
+        }
+
+        telemetry.ObserveQueueDepth(() => Count);
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _backlog.Count + (_live is null ? 0 : 1);
+            }
+        }
+    }
+
+    /// <summary>Bytes of the records not yet acknowledged, in flight included.</summary>
+    public long PendingBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pendingBytes;
+            }
+        }
+    }
+
+    /// <summary>What the limits dropped since this spool was opened, for reporting to the server.</summary>
+    public SpoolDrops Dropped
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _dropped;
+            }
+        }
+    }
+
+    public void Enqueue(MetricsReport sample)
+    {
+        lock (_lock)
+        {
+            if (TryAppend(sample) is not { } entry)
+            {
+                return;
+            }
+
+            if (_live is { } previous)
+            {
+                _backlog.Enqueue(previous.Entry, previous.Entry.Key);
+            }
+
+            _live = (entry, sample);
+            EnforceLimits();
+        }
+
+        _signal.Writer.TryWrite(true);
+    }
+
+    public void Requeue(MetricsReport sample)
+    {
+        lock (_lock)
+        {
+            if ((_inFlight.Remove(sample, out var taken) ? taken : TryAppend(sample)) is not { } entry)
+            {
+                return;
+            }
+
+            _backlog.Enqueue(entry, entry.Key);
+            EnforceLimits();
+        }
+
+        _signal.Writer.TryWrite(true);
+    }
+
+    public void Acknowledge(MetricsReport sample)
+    {
+        lock (_lock)
+        {
+            if (_inFlight.Remove(sample, out var entry))
+            {
+                Complete(entry);
+            }
+        }
+    }
+
+    public bool TryDequeue([NotNullWhen(true)] out MetricsReport? sample)
+    {
+        lock (_lock)
+        {
+            if (_live is { } live)
+            {
+                _live = null;
+                _inFlight[live.Sample] = live.Entry;
+                sample = live.Sample;
+                return true;
+            }
+
+            while (_backlog.TryDequeue(out var entry, out _))
+            {
+                if (TryRead(entry, out sample))
+                {
+                    _inFlight[sample] = entry;
+                    return true;
+                }
+
+                Complete(entry);
+            }
+
+            sample = null;
+            return false;
+        }
+    }
+
+    public async ValueTask WaitAsync(CancellationToken cancellationToken)
+    {
+        while (Count == 0)
+        {
+            await _signal.Reader.ReadAsync(cancellationToken);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            CloseActive();
+            _lockFile.Dispose();
+        }
+    }
+
+    /// <summary>Two agents sharing a spool would send and delete each other's samples, so the second one fails to start.</summary>
+    private static FileStream LockDirectory(string directory)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"The spool directory {directory} is in use by another agent; give each agent its own SPOOL_DIRECTORY.", ex);
+        }
+    }
+
+    private void Recover()
+    {
+        var segments = Directory.GetFiles(_directory, "*" + SegmentExtension).Order(StringComparer.Ordinal);
+        foreach (var path in segments)
+        {
+            var segment = new Segment(path);
+            var acknowledged = ReadAcks(segment.AckPath);
+            var bytes = File.ReadAllBytes(path);
+            segment.Length = bytes.Length;
+            for (var offset = 0L; offset < bytes.Length;)
+            {
+                var remaining = bytes.AsSpan((int)offset);
+                if (remaining.Length < HeaderLength)
+                {
+                    Log.SpoolRecordSkipped(_logger, path, offset, "a torn header at the end of the segment");
+                    break;
+                }
+
+                var payloadLength = BinaryPrimitives.ReadInt32LittleEndian(remaining);
+                if (payloadLength <= 0 || payloadLength > MaxPayloadLength || payloadLength > remaining.Length - HeaderLength)
+                {
+                    // Without a plausible length the next record cannot be found; only a torn last write leaves this.
+                    Log.SpoolRecordSkipped(_logger, path, offset, "a torn record at the end of the segment");
+                    break;
+                }
+
+                var length = HeaderLength + payloadLength;
+                if (!acknowledged.Contains(offset))
+                {
+                    if (Decode(remaining[..length]) is { } sample)
+                    {
+                        var entry = new Entry(segment, offset, length, sample.Timestamp ?? _time.GetUtcNow(), _sequence++);
+                        segment.Pending++;
+                        _pendingBytes += length;
+                        _backlog.Enqueue(entry, entry.Key);
+                    }
+                    else
+                    {
+                        Log.SpoolRecordSkipped(_logger, path, offset, "a record whose checksum or JSON is wrong");
+                    }
+                }
+
+                offset += length;
+            }
+
+            if (segment.Pending == 0)
+            {
+                Delete(segment);
+            }
+        }
+
+        foreach (var ack in Directory.GetFiles(_directory, "*" + AckExtension))
+        {
+            if (!File.Exists(Path.ChangeExtension(ack, SegmentExtension)))
+            {
+                File.Delete(ack);
+            }
+        }
+    }
+
+    private static HashSet<long> ReadAcks(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        var offsets = new HashSet<long>();
+
+        // A trailing partial offset is an ack torn by a crash: that record is simply sent again.
+        for (var at = 0; at + sizeof(long) <= bytes.Length; at += sizeof(long))
+        {
+            offsets.Add(BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(at)));
+        }
+
+        return offsets;
+    }
+
+    private Entry? TryAppend(MetricsReport sample)
+    {
+        try
+        {
+            return Append(sample);
+        }
+        catch (IOException ex)
+        {
+            // The next record goes to a new segment, so a partly written one stays a torn tail that recovery skips.
+            CloseActive();
+            _telemetry.SamplesDropped.Add(1, new KeyValuePair<string, object?>("reason", "spool_unwritable"));
+            _dropped = _dropped.Add(sample.Timestamp ?? _time.GetUtcNow());
+            Log.SpoolWriteFailed(_logger, _directory, sample.Timestamp, ex);
+            return null;
+        }
+    }
+
+    private Entry Append(MetricsReport sample)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(sample, MonitoringJsonContext.Default.MetricsReport);
+        var record = new byte[HeaderLength + payload.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(record, payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(sizeof(int)), Crc32.HashToUInt32(payload));
+        payload.CopyTo(record.AsSpan(HeaderLength));
+
+        var (segment, stream) = ActiveSegment(record.Length);
+        var offset = segment.Length;
+        stream.Write(record);
+        stream.Flush(flushToDisk: true);
+        segment.Length += record.Length;
+        segment.Pending++;
+        _pendingBytes += record.Length;
+        return new Entry(segment, offset, record.Length, sample.Timestamp ?? _time.GetUtcNow(), _sequence++);
+    }
+
+    private (Segment Segment, FileStream Stream) ActiveSegment(int recordLength)
+    {
+        var now = _time.GetUtcNow();
+        if (_active is { } active && _activeStream is { } stream
+            && now < active.OpenedAt + SegmentPeriod
+            && (active.Length == 0 || active.Length + recordLength <= _segmentBytes))
+        {
+            return (active, stream);
+        }
+
+        CloseActive();
+        var ticks = now.UtcTicks;
+        string path;
+        do
+        {
+            path = Path.Combine(_directory, ticks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture) + SegmentExtension);
+            ticks++;
+        }
+        while (File.Exists(path));
+
+        var segment = new Segment(path) { OpenedAt = now };
+        _activeStream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete);
+        _active = segment;
+        return (segment, _activeStream);
+    }
+
+    private void CloseActive()
+    {
+        _activeStream?.Dispose();
+        _activeStream = null;
+        if (_active is { Pending: 0 } finished)
+        {
+            Delete(finished);
+        }
+
+        _active = null;
+    }
+
+    private bool TryRead(Entry entry, [NotNullWhen(true)] out MetricsReport? sample)
+    {
+        var record = new byte[entry.Length];
+        try
+        {
+            using var stream = new FileStream(entry.Segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            stream.Position = entry.Offset;
+            stream.ReadExactly(record);
+            sample = Decode(record);
+        }
+        catch (IOException)
+        {
+            sample = null;
+        }
+
+        if (sample is null)
+        {
+            Log.SpoolRecordSkipped(_logger, entry.Segment.Path, entry.Offset, "a record that changed on disk or could not be read back");
+        }
+
+        return sample is not null;
+    }
+
+    private static MetricsReport? Decode(ReadOnlySpan<byte> record)
+    {
+        var payload = record[HeaderLength..];
+        if (BinaryPrimitives.ReadInt32LittleEndian(record) != payload.Length
+            || BinaryPrimitives.ReadUInt32LittleEndian(record[sizeof(int)..]) != Crc32.HashToUInt32(payload))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(payload, MonitoringJsonContext.Default.MetricsReport);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Records the entry as done for good (sent, rejected or dropped) and deletes its segment once nothing in it is pending.</summary>
+    private void Complete(Entry entry)
+    {
+        Span<byte> ack = stackalloc byte[sizeof(long)];
+        BinaryPrimitives.WriteInt64LittleEndian(ack, entry.Offset);
+        try
+        {
+            // Flushed to the OS only: an ack lost to a power cut means one duplicate send, which ingest ignores.
+            using var stream = new FileStream(entry.Segment.AckPath, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete);
+            stream.Write(ack);
+        }
+        catch (IOException ex)
+        {
+            Log.SpoolAckFailed(_logger, entry.Segment.AckPath, ex);
+        }
+
+        entry.Segment.Pending--;
+        _pendingBytes -= entry.Length;
+        if (entry.Segment.Pending == 0 && entry.Segment != _active)
+        {
+            Delete(entry.Segment);
+        }
+    }
+
+    private static void Delete(Segment segment)
+    {
+        File.Delete(segment.Path);
+        File.Delete(segment.AckPath);
+    }
+
+    private void EnforceLimits()
+    {
+        var expiredBefore = _time.GetUtcNow() - _maxAge;
+        var expired = new SpoolDrops(0, null, null);
+        while (_backlog.TryPeek(out var oldest, out _) && oldest.Timestamp < expiredBefore)
+        {
+            expired = expired.Add(Drop());
+        }
+
+        var full = new SpoolDrops(0, null, null);
+        while (_pendingBytes > _maxBytes && _backlog.Count > 0)
+        {
+            full = full.Add(Drop());
+        }
+
+        if (expired.Count > 0)
+        {
+            _telemetry.SamplesDropped.Add(expired.Count, new KeyValuePair<string, object?>("reason", "spool_expired"));
+            Log.SpoolExpired(_logger, expired.Count, _maxAge, expired.Oldest, expired.Newest);
+        }
+
+        if (full.Count > 0)
+        {
+            _telemetry.SamplesDropped.Add(full.Count, new KeyValuePair<string, object?>("reason", "spool_full"));
+            Log.SpoolFull(_logger, full.Count, _maxBytes, full.Oldest, full.Newest);
+        }
+    }
+
+    private DateTimeOffset Drop()
+    {
+        var entry = _backlog.Dequeue();
+        Complete(entry);
+        _dropped = _dropped.Add(entry.Timestamp);
+        return entry.Timestamp;
+    }
+
+    private sealed class Segment(string path)
+    {
+        public string Path { get; } = path;
+
+        public string AckPath { get; } = System.IO.Path.ChangeExtension(path, AckExtension);
+
+        public DateTimeOffset OpenedAt { get; init; }
+
+        public long Length { get; set; }
+
+        public int Pending { get; set; }
+    }
+
+    private sealed record Entry(Segment Segment, long Offset, int Length, DateTimeOffset Timestamp, long Sequence)
+    {
+        public (DateTimeOffset, long) Key => (Timestamp, Sequence);
+    }
+}
+
+/// <summary>How many samples the spool's limits dropped, and the time range they covered.</summary>
+internal sealed record SpoolDrops(long Count, DateTimeOffset? Oldest, DateTimeOffset? Newest)
+{
+    public SpoolDrops Add(DateTimeOffset timestamp) => new(
+        Count + 1,
+        Oldest is { } oldest && oldest <= timestamp ? oldest : timestamp,
+        Newest is { } newest && newest >= timestamp ? newest : timestamp);
+}
