@@ -23,7 +23,9 @@ public sealed class AgentGrain(
     private DateTimeOffset _lastSeen;
     private DateTimeOffset _registryPublishedAt = DateTimeOffset.MinValue;
 
-    private string AgentId => AgentGrainKeys.ToAgentId(this.GetPrimaryKeyString());
+    private string? _agentId;
+
+    private string AgentId => _agentId ??= AgentGrainKeys.ToAgentId(this.GetPrimaryKeyString());
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
