@@ -45,4 +45,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Could not record an acknowledgement in {Path}; the sample will be sent again after a restart")]
     public static partial void SpoolAckFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Debug, Message = "Network check of {Target} failed: {Reason}")]
+    public static partial void NetworkCheckFailed(ILogger logger, string target, string reason);
 }

@@ -93,6 +93,10 @@ public sealed record NetworkCheck
 
     [JsonPropertyName("error")]
     public string? Error { get; init; }
+
+    /// <summary>How the target was checked: <c>icmp</c>, <c>tcp</c> or <c>http</c>; absent from agents that predate it.</summary>
+    [JsonPropertyName("kind")]
+    public string? Kind { get; init; }
 }
 
 /// <summary>The seed's success answer to an ingest request; <c>accepted</c> counts the samples of a batch.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Monitoring.Agent.Checks;
 using Monitoring.Agent.Configuration;
 using Monitoring.Agent.Sending;
 using Monitoring.Agent.Telemetry;
@@ -9,6 +10,7 @@ namespace Monitoring.Agent.Collectors;
 /// <summary>Collects a sample at start and then every interval, and hands it to the queue without waiting for the server.</summary>
 internal sealed class CollectionService(
     SystemCollector collector,
+    NetworkChecker checker,
     ISampleQueue queue,
     IOptions<AgentOptions> options,
     AgentTelemetry telemetry,
@@ -34,6 +36,7 @@ internal sealed class CollectionService(
     {
         using var activity = AgentTelemetry.ActivitySource.StartActivity("collect sample");
         var settings = options.Value;
+        var network = checker.CheckAllAsync(cancellationToken);
         var system = await collector.CollectAsync(cancellationToken);
         return new MetricsReport
         {
@@ -42,7 +45,7 @@ internal sealed class CollectionService(
             Timestamp = system.Timestamp,
             IntervalSeconds = settings.CollectionInterval,
             System = system,
-            Network = [],
+            Network = await network,
         };
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Monitoring.Agent.Checks;
 using Monitoring.Agent.Telemetry;
 
 namespace Monitoring.Agent.Collectors;
@@ -11,6 +12,15 @@ internal static class CollectorExtensions
         services.TryAddSingleton<AgentTelemetry>();
         services.TryAddSingleton(SystemSources.Linux);
         services.AddSingleton<SystemCollector>();
+        services.AddSingleton<NetworkChecker>();
+
+        // No retries and no redirects: a check reports what the target answers, within CHECK_TIMEOUT.
+        services.AddHttpClient(NetworkChecker.HttpClientName, static client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            });
         services.AddHostedService<CollectionService>();
         return services;
     }

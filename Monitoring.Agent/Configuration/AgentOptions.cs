@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Monitoring.Agent.Checks;
 
 namespace Monitoring.Agent.Configuration;
 
@@ -19,11 +20,14 @@ public sealed class AgentOptions
     public const string RetryBaseDelayKey = "RETRY_BASE_DELAY";
     public const string RetryMaxDelayKey = "RETRY_MAX_DELAY";
     public const string RequestTimeoutKey = "REQUEST_TIMEOUT";
+    public const string NetworkChecksKey = "NETWORK_CHECKS";
+    public const string CheckTimeoutKey = "CHECK_TIMEOUT";
 
     public static IReadOnlyList<string> SettingNames { get; } =
     [
         AgentIdKey, AgentNameKey, ServerUrlKey, CollectionIntervalKey,
         SpoolDirectoryKey, SpoolMaxBytesKey, SpoolMaxAgeKey, RetryBaseDelayKey, RetryMaxDelayKey, RequestTimeoutKey,
+        NetworkChecksKey, CheckTimeoutKey,
     ];
 
     /// <summary>Defaults to the host name.</summary>
@@ -79,6 +83,18 @@ public sealed class AgentOptions
     [ConfigurationKeyName(RequestTimeoutKey)]
     [SettingRange(0, 600, MinimumIsExclusive = true, ErrorMessage = $"{RequestTimeoutKey} must be a number of seconds greater than 0 and at most 600.")]
     public double RequestTimeout { get; set; } = 30;
+
+    /// <summary>Comma-separated targets checked with every sample; empty means no checks.</summary>
+    [ConfigurationKeyName(NetworkChecksKey)]
+    [NetworkTargets(NetworkChecksKey)]
+    public string NetworkChecks { get; set; } = "";
+
+    /// <summary>Seconds one network check may take before it is reported down.</summary>
+    [ConfigurationKeyName(CheckTimeoutKey)]
+    [SettingRange(0, 300, MinimumIsExclusive = true, ErrorMessage = $"{CheckTimeoutKey} must be a number of seconds greater than 0 and at most 300.")]
+    public double CheckTimeout { get; set; } = 5;
+
+    public IReadOnlyList<NetworkTarget> ParseNetworkTargets() => NetworkTarget.ParseList(NetworkChecks, out _);
 
     public TimeSpan Interval => TimeSpan.FromSeconds(CollectionInterval);
 

@@ -28,6 +28,9 @@ public sealed class AgentOptionsTests
     [InlineData("RETRY_BASE_DELAY", "0")]
     [InlineData("RETRY_MAX_DELAY", "-1")]
     [InlineData("REQUEST_TIMEOUT", "0")]
+    [InlineData("CHECK_TIMEOUT", "0")]
+    [InlineData("CHECK_TIMEOUT", "301")]
+    [InlineData("NETWORK_CHECKS", "tcp://db.internal")]
     public void Invalid_setting_fails_with_a_message_naming_it(string setting, string value)
     {
         var error = FindError(new Dictionary<string, string> { [setting] = value });
@@ -46,6 +49,8 @@ public sealed class AgentOptionsTests
         Assert.Equal(60, options.CollectionInterval);
         Assert.Equal(64 * 1024 * 1024, options.SpoolMaxBytes);
         Assert.Equal(7 * 86400, options.SpoolMaxAge);
+        Assert.Empty(options.ParseNetworkTargets());
+        Assert.Equal(5, options.CheckTimeout);
         Assert.Equal(new Uri("http://localhost:5080/api/v1/metrics"), options.MetricsEndpoint);
     }
 
@@ -82,6 +87,25 @@ public sealed class AgentOptionsTests
 
         Assert.NotNull(error);
         Assert.Contains("SPOOL_DIRECTORY", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_network_check_entry_is_named_in_the_error()
+    {
+        var error = FindError(new Dictionary<string, string> { ["NETWORK_CHECKS"] = "icmp://gateway.internal, db.internal:5432" });
+
+        Assert.NotNull(error);
+        Assert.Contains("NETWORK_CHECKS", error, StringComparison.Ordinal);
+        Assert.Contains("'db.internal:5432'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void More_network_checks_than_the_server_accepts_fail()
+    {
+        var error = FindError(new Dictionary<string, string> { ["NETWORK_CHECKS"] = string.Join(',', Enumerable.Range(1, 101).Select(port => $"tcp://db.internal:{port}")) });
+
+        Assert.NotNull(error);
+        Assert.Contains("NETWORK_CHECKS", error, StringComparison.Ordinal);
     }
 
     [Theory]
