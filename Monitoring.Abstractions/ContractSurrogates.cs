@@ -105,7 +105,8 @@ public readonly record struct NetworkCheckSurrogate(
     [property: Id(3)] int? StatusCode,
     [property: Id(4)] string? Status,
     [property: Id(5)] double? LatencyMs,
-    [property: Id(6)] string? Error);
+    [property: Id(6)] string? Error,
+    [property: Id(7)] string? Kind);
 
 [RegisterConverter]
 public sealed class NetworkCheckConverter : IConverter<NetworkCheck, NetworkCheckSurrogate>
@@ -119,8 +120,9 @@ public sealed class NetworkCheckConverter : IConverter<NetworkCheck, NetworkChec
         Status = surrogate.Status,
         LatencyMs = surrogate.LatencyMs,
         Error = surrogate.Error,
+        Kind = surrogate.Kind,
     };
 
     public NetworkCheckSurrogate ConvertToSurrogate(in NetworkCheck value) =>
-        new(value.Host, value.Port, value.Url, value.StatusCode, value.Status, value.LatencyMs, value.Error);
+        new(value.Host, value.Port, value.Url, value.StatusCode, value.Status, value.LatencyMs, value.Error, value.Kind);
 }

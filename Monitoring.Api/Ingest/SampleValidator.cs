@@ -12,6 +12,7 @@ public static partial class SampleValidator
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 
     private static readonly HashSet<string> CheckStatuses = new(StringComparer.Ordinal) { "up", "down", "degraded" };
+    private static readonly HashSet<string> CheckKinds = new(StringComparer.Ordinal) { "icmp", "tcp", "http" };
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     public static partial Regex AgentIdPattern();
@@ -135,6 +136,11 @@ public static partial class SampleValidator
         if (check.Status is null || !CheckStatuses.Contains(check.Status))
         {
             fail($"{path}.status", "status must be 'up', 'down' or 'degraded'.");
+        }
+
+        if (check.Kind is { } kind && !CheckKinds.Contains(kind))
+        {
+            fail($"{path}.kind", "kind must be 'icmp', 'tcp' or 'http' when given.");
         }
 
         if (check.LatencyMs is { } latency && !(double.IsFinite(latency) && latency >= 0))

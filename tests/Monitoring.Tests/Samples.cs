@@ -21,7 +21,7 @@ public static class Samples
         },
         Network =
         [
-            new NetworkCheck { Host = "db.internal", Port = 5432, Status = "up", LatencyMs = 1.25 },
+            new NetworkCheck { Host = "db.internal", Port = 5432, Status = "up", LatencyMs = 1.25, Kind = "tcp" },
             new NetworkCheck { Url = "https://example.org/health", StatusCode = 200, Status = "degraded", LatencyMs = 812 },
         ],
     };

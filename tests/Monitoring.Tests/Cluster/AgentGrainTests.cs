@@ -20,6 +20,7 @@ public sealed class AgentGrainTests(ClusterFixture fixture)
         Assert.Equal(33.5, latest.CpuPercent);
         Assert.Equal(2, latest.Network.Count);
         Assert.Equal("degraded", latest.Network[1].Status);
+        Assert.Equal("tcp", latest.Network[0].Kind);
     }
 
     [Fact]
@@ -50,6 +51,7 @@ public sealed class AgentGrainTests(ClusterFixture fixture)
         Assert.Equal([0.0, 10, 20, 30, 40], history.Samples!.Select(s => s.CpuPercent));
         Assert.Equal(start.AddSeconds(40), history.Samples![^1].Timestamp);
         Assert.Equal(5432, history.Samples![0].Network[0].Port);
+        Assert.Equal("tcp", history.Samples![0].Network[0].Kind);
     }
 
     [Fact]

@@ -43,6 +43,7 @@ public sealed class ValidationTests(ClusterFixture fixture)
         { "negative latency", "\"latency_ms\": 1", "\"latency_ms\": -1", "network[0].latency_ms" },
         { "port out of range", "\"port\": 1", "\"port\": 70000", "network[0].port" },
         { "unknown check status", "\"status\": \"up\"", "\"status\": \"sideways\"", "network[0].status" },
+        { "unknown check kind", "\"status\": \"up\"", "\"status\": \"up\", \"kind\": \"smoke signal\"", "network[0].kind" },
         { "check without host or url", "\"host\": \"h\", ", "", "network[0]" },
         { "timestamp unparseable", "\"TIME\"", "\"last tuesday\"", "timestamp" },
         { "timestamp missing", "\"timestamp\": \"TIME\", ", "", "timestamp" },
