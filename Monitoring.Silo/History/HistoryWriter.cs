@@ -70,9 +70,12 @@ public sealed partial class HistoryWriter(SqliteConnections connections, ILogger
 
     private void Commit(SqliteConnection connection, Statements statements, List<PendingAppend> batch)
     {
-        using var activity = MonitoringTelemetry.Source.StartActivity(
-            "history.write", ActivityKind.Internal, parentContext: default,
-            links: batch.Where(p => p.Caller != default).Select(p => new ActivityLink(p.Caller)));
+        // The links are built only when someone listens: this runs once per batch on the ingest path.
+        using var activity = MonitoringTelemetry.Source.HasListeners()
+            ? MonitoringTelemetry.Source.StartActivity(
+                "history.write", ActivityKind.Internal, parentContext: default,
+                links: batch.Where(p => p.Caller != default).Select(p => new ActivityLink(p.Caller)))
+            : null;
         activity?.SetTag("monitoring.batch.size", batch.Count);
         var started = Stopwatch.GetTimestamp();
         try
