@@ -3,7 +3,8 @@ using Monitoring.Contracts;
 namespace Monitoring.Abstractions;
 
 // The ingest path's wire records cross grain calls through Orleans' own binary codec via these surrogates: several times
-// cheaper than the JSON codec on every sample. Other wire records (query answers) use the JSON codec.
+// cheaper than the JSON codec on every sample. Other wire records (query answers, the optional detail records a
+// seed-shaped sample leaves null) use the JSON codec.
 
 [GenerateSerializer, Immutable, Alias("Monitoring.MetricsReport")]
 public readonly record struct MetricsReportSurrogate(
@@ -12,7 +13,8 @@ public readonly record struct MetricsReportSurrogate(
     [property: Id(2)] DateTimeOffset? Timestamp,
     [property: Id(3)] double? IntervalSeconds,
     [property: Id(4)] SystemMetrics? System,
-    [property: Id(5)] IReadOnlyList<NetworkCheck>? Network);
+    [property: Id(5)] IReadOnlyList<NetworkCheck>? Network,
+    [property: Id(6)] AgentHealth? Agent);
 
 [RegisterConverter]
 public sealed class MetricsReportConverter : IConverter<MetricsReport, MetricsReportSurrogate>
@@ -25,10 +27,11 @@ public sealed class MetricsReportConverter : IConverter<MetricsReport, MetricsRe
         IntervalSeconds = surrogate.IntervalSeconds,
         System = surrogate.System,
         Network = surrogate.Network,
+        Agent = surrogate.Agent,
     };
 
     public MetricsReportSurrogate ConvertToSurrogate(in MetricsReport value) =>
-        new(value.AgentId, value.AgentName, value.Timestamp, value.IntervalSeconds, value.System, value.Network);
+        new(value.AgentId, value.AgentName, value.Timestamp, value.IntervalSeconds, value.System, value.Network, value.Agent);
 }
 
 [GenerateSerializer, Immutable, Alias("Monitoring.SystemMetrics")]
@@ -36,7 +39,15 @@ public readonly record struct SystemMetricsSurrogate(
     [property: Id(0)] DateTimeOffset? Timestamp,
     [property: Id(1)] double? CpuPercent,
     [property: Id(2)] MemoryMetrics? Memory,
-    [property: Id(3)] DiskMetrics? Disk);
+    [property: Id(3)] DiskMetrics? Disk,
+    [property: Id(4)] CpuMetrics? Cpu,
+    [property: Id(5)] LoadAverage? Load,
+    [property: Id(6)] SwapMetrics? Swap,
+    [property: Id(7)] IReadOnlyList<MountMetrics>? Disks,
+    [property: Id(8)] IReadOnlyList<DiskIoMetrics>? DiskIo,
+    [property: Id(9)] IReadOnlyList<InterfaceMetrics>? Interfaces,
+    [property: Id(10)] double? UptimeSeconds,
+    [property: Id(11)] DateTimeOffset? BootTime);
 
 [RegisterConverter]
 public sealed class SystemMetricsConverter : IConverter<SystemMetrics, SystemMetricsSurrogate>
@@ -47,10 +58,19 @@ public sealed class SystemMetricsConverter : IConverter<SystemMetrics, SystemMet
         CpuPercent = surrogate.CpuPercent,
         Memory = surrogate.Memory,
         Disk = surrogate.Disk,
+        Cpu = surrogate.Cpu,
+        Load = surrogate.Load,
+        Swap = surrogate.Swap,
+        Disks = surrogate.Disks,
+        DiskIo = surrogate.DiskIo,
+        Interfaces = surrogate.Interfaces,
+        UptimeSeconds = surrogate.UptimeSeconds,
+        BootTime = surrogate.BootTime,
     };
 
     public SystemMetricsSurrogate ConvertToSurrogate(in SystemMetrics value) =>
-        new(value.Timestamp, value.CpuPercent, value.Memory, value.Disk);
+        new(value.Timestamp, value.CpuPercent, value.Memory, value.Disk, value.Cpu, value.Load, value.Swap, value.Disks,
+            value.DiskIo, value.Interfaces, value.UptimeSeconds, value.BootTime);
 }
 
 [GenerateSerializer, Immutable, Alias("Monitoring.MemoryMetrics")]

@@ -23,6 +23,10 @@ public sealed record MetricsReport
 
     [JsonPropertyName("network")]
     public IReadOnlyList<NetworkCheck>? Network { get; init; }
+
+    /// <summary>The agent's own health and identity; absent from the seed's agents.</summary>
+    [JsonPropertyName("agent")]
+    public AgentHealth? Agent { get; init; }
 }
 
 public sealed record SystemMetrics
@@ -36,8 +40,203 @@ public sealed record SystemMetrics
     [JsonPropertyName("memory")]
     public MemoryMetrics? Memory { get; init; }
 
+    /// <summary>The root mount, in the seed's shape; every real mount is in <see cref="Disks"/>.</summary>
     [JsonPropertyName("disk")]
     public DiskMetrics? Disk { get; init; }
+
+    [JsonPropertyName("cpu")]
+    public CpuMetrics? Cpu { get; init; }
+
+    [JsonPropertyName("load")]
+    public LoadAverage? Load { get; init; }
+
+    [JsonPropertyName("swap")]
+    public SwapMetrics? Swap { get; init; }
+
+    [JsonPropertyName("disks")]
+    public IReadOnlyList<MountMetrics>? Disks { get; init; }
+
+    [JsonPropertyName("disk_io")]
+    public IReadOnlyList<DiskIoMetrics>? DiskIo { get; init; }
+
+    [JsonPropertyName("interfaces")]
+    public IReadOnlyList<InterfaceMetrics>? Interfaces { get; init; }
+
+    [JsonPropertyName("uptime_seconds")]
+    public double? UptimeSeconds { get; init; }
+
+    [JsonPropertyName("boot_time")]
+    public DateTimeOffset? BootTime { get; init; }
+}
+
+/// <summary>CPU detail beyond the seed's <c>cpu_percent</c>: every value a percent of the interval between two collections.</summary>
+public sealed record CpuMetrics
+{
+    [JsonPropertyName("count")]
+    public int? Count { get; init; }
+
+    [JsonPropertyName("per_core")]
+    public IReadOnlyList<double>? PerCore { get; init; }
+
+    [JsonPropertyName("user")]
+    public double? User { get; init; }
+
+    [JsonPropertyName("system")]
+    public double? System { get; init; }
+
+    [JsonPropertyName("iowait")]
+    public double? Iowait { get; init; }
+
+    [JsonPropertyName("steal")]
+    public double? Steal { get; init; }
+}
+
+public sealed record LoadAverage
+{
+    [JsonPropertyName("load1")]
+    public double? Load1 { get; init; }
+
+    [JsonPropertyName("load5")]
+    public double? Load5 { get; init; }
+
+    [JsonPropertyName("load15")]
+    public double? Load15 { get; init; }
+}
+
+public sealed record SwapMetrics
+{
+    [JsonPropertyName("total")]
+    public long? Total { get; init; }
+
+    [JsonPropertyName("used")]
+    public long? Used { get; init; }
+
+    [JsonPropertyName("free")]
+    public long? Free { get; init; }
+
+    [JsonPropertyName("percent")]
+    public double? Percent { get; init; }
+}
+
+/// <summary>One mounted real file system.</summary>
+public sealed record MountMetrics
+{
+    [JsonPropertyName("mount")]
+    public string? Mount { get; init; }
+
+    [JsonPropertyName("device")]
+    public string? Device { get; init; }
+
+    [JsonPropertyName("fs_type")]
+    public string? FsType { get; init; }
+
+    [JsonPropertyName("total")]
+    public long? Total { get; init; }
+
+    [JsonPropertyName("used")]
+    public long? Used { get; init; }
+
+    [JsonPropertyName("free")]
+    public long? Free { get; init; }
+
+    [JsonPropertyName("percent")]
+    public double? Percent { get; init; }
+
+    [JsonPropertyName("inodes_percent")]
+    public double? InodesPercent { get; init; }
+}
+
+/// <summary>Throughput of one block device, from counter deltas between two collections.</summary>
+public sealed record DiskIoMetrics
+{
+    [JsonPropertyName("device")]
+    public string? Device { get; init; }
+
+    [JsonPropertyName("read_bytes_per_sec")]
+    public double? ReadBytesPerSec { get; init; }
+
+    [JsonPropertyName("write_bytes_per_sec")]
+    public double? WriteBytesPerSec { get; init; }
+}
+
+/// <summary>Rates of one network interface (loopback excluded), from counter deltas between two collections.</summary>
+public sealed record InterfaceMetrics
+{
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
+
+    [JsonPropertyName("rx_bytes_per_sec")]
+    public double? RxBytesPerSec { get; init; }
+
+    [JsonPropertyName("tx_bytes_per_sec")]
+    public double? TxBytesPerSec { get; init; }
+
+    [JsonPropertyName("rx_packets_per_sec")]
+    public double? RxPacketsPerSec { get; init; }
+
+    [JsonPropertyName("tx_packets_per_sec")]
+    public double? TxPacketsPerSec { get; init; }
+
+    [JsonPropertyName("rx_errors_per_sec")]
+    public double? RxErrorsPerSec { get; init; }
+
+    [JsonPropertyName("tx_errors_per_sec")]
+    public double? TxErrorsPerSec { get; init; }
+
+    [JsonPropertyName("rx_drops_per_sec")]
+    public double? RxDropsPerSec { get; init; }
+
+    [JsonPropertyName("tx_drops_per_sec")]
+    public double? TxDropsPerSec { get; init; }
+}
+
+/// <summary>What the agent says about itself in every sample: identity, spool health, losses and clock.</summary>
+public sealed record AgentHealth
+{
+    [JsonPropertyName("version")]
+    public string? Version { get; init; }
+
+    [JsonPropertyName("os")]
+    public string? Os { get; init; }
+
+    /// <summary>Samples in the spool not yet acknowledged by the server.</summary>
+    [JsonPropertyName("spool_depth")]
+    public long? SpoolDepth { get; init; }
+
+    [JsonPropertyName("spool_bytes")]
+    public long? SpoolBytes { get; init; }
+
+    /// <summary>Age of the oldest unacknowledged sample, in seconds.</summary>
+    [JsonPropertyName("oldest_unsent_seconds")]
+    public double? OldestUnsentSeconds { get; init; }
+
+    /// <summary>Samples dropped since the agent started because the spool was full or too old.</summary>
+    [JsonPropertyName("dropped_total")]
+    public long? DroppedTotal { get; init; }
+
+    /// <summary>Drops the server has not been told about yet, with the time range of the lost samples.</summary>
+    [JsonPropertyName("dropped")]
+    public DroppedSamples? Dropped { get; init; }
+
+    /// <summary>Samples the server refused for good (a 4xx other than 408/429), moved aside on the agent.</summary>
+    [JsonPropertyName("rejected_total")]
+    public long? RejectedTotal { get; init; }
+
+    /// <summary>Server clock minus agent clock, estimated from the server's <c>Date</c> header, in milliseconds.</summary>
+    [JsonPropertyName("clock_offset_ms")]
+    public double? ClockOffsetMs { get; init; }
+}
+
+public sealed record DroppedSamples
+{
+    [JsonPropertyName("count")]
+    public long Count { get; init; }
+
+    [JsonPropertyName("from")]
+    public DateTimeOffset? From { get; init; }
+
+    [JsonPropertyName("to")]
+    public DateTimeOffset? To { get; init; }
 }
 
 public sealed record MemoryMetrics

@@ -66,6 +66,9 @@ public sealed record LatestMetrics
 
     [JsonPropertyName("network")]
     public required IReadOnlyList<NetworkCheck> Network { get; init; }
+
+    [JsonPropertyName("agent")]
+    public AgentHealth? Agent { get; init; }
 }
 
 /// <summary><c>GET /api/v1/metrics/{agent_id}/history</c>: raw samples, or one bucket per step when downsampled.</summary>

@@ -166,6 +166,7 @@ public sealed class AgentGrain(
         DiskPercent = sample.System.Disk!.Percent!.Value,
         System = sample.System,
         Network = sample.Network ?? [],
+        Agent = sample.Agent,
     };
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
