@@ -26,6 +26,27 @@ public static class Samples
         ],
     };
 
+    /// <summary>A sample carrying every optional detail of the wire format, as the full agent sends it.</summary>
+    public static MetricsReport Detailed(string agentId, DateTimeOffset timestamp) => Sample(agentId, timestamp) with
+    {
+        System = Sample(agentId, timestamp).System! with
+        {
+            Cpu = new CpuMetrics { Count = 2, PerCore = [10, 15], User = 8, System = 3, Iowait = 1, Steal = 0.5 },
+            Load = new LoadAverage { Load1 = 0.5, Load5 = 0.25, Load15 = 0.125 },
+            Swap = new SwapMetrics { Total = 2_000, Used = 500, Free = 1_500, Percent = 25 },
+            Disks =
+            [
+                new MountMetrics { Mount = "/", Device = "/dev/sda1", FsType = "ext4", Total = 100, Used = 40, Free = 60, Percent = 40, InodesPercent = 5 },
+                new MountMetrics { Mount = "/home", Device = "/dev/sda2", FsType = "xfs", Total = 200, Used = 190, Free = 10, Percent = 95, InodesPercent = 1 },
+            ],
+            DiskIo = [new DiskIoMetrics { Device = "sda", ReadBytesPerSec = 4096, WriteBytesPerSec = 8192 }],
+            Interfaces = [new InterfaceMetrics { Name = "eth0", RxBytesPerSec = 1000, TxBytesPerSec = 500, RxPacketsPerSec = 10, TxPacketsPerSec = 5, RxErrorsPerSec = 0, TxErrorsPerSec = 0, RxDropsPerSec = 0, TxDropsPerSec = 0 }],
+            UptimeSeconds = 3600,
+            BootTime = timestamp.AddHours(-1),
+        },
+        Agent = new AgentHealth { Version = "1.2.3", Os = "Linux", SpoolDepth = 3, SpoolBytes = 1024, OldestUnsentSeconds = 20, DroppedTotal = 0, RejectedTotal = 0, ClockOffsetMs = -1.5 },
+    };
+
     /// <summary>A time a little in the past with whole microseconds, as history stores it.</summary>
     public static DateTimeOffset RecentTime(int secondsAgo = 60) =>
         DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddSeconds(-secondsAgo).ToUnixTimeMilliseconds());

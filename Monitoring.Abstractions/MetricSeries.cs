@@ -1,0 +1,151 @@
+using System.Globalization;
+using Monitoring.Contracts;
+
+namespace Monitoring.Abstractions;
+
+/// <summary>
+/// The names of every numeric value a sample carries, shared by history (the <c>series</c> of a history answer), alert
+/// rules and the dashboard. Headline values keep the seed's names (<c>cpu_percent</c>, <c>memory.percent</c>,
+/// <c>disk.percent</c>); values of one of several things name it in brackets: <c>cpu.core[0]</c>,
+/// <c>disk[/home].percent</c>, <c>diskio[sda].read_bytes_per_sec</c>, <c>net[eth0].rx_bytes_per_sec</c>,
+/// <c>check[db.internal:5432].latency_ms</c>, <c>check[https://example.org/health].reachable</c> (1 or 0).
+/// </summary>
+public static class MetricSeries
+{
+    public const string CpuPercent = "cpu_percent";
+    public const string MemoryPercent = "memory.percent";
+    public const string DiskPercent = "disk.percent";
+
+    /// <summary>The names of the headline values, which every sample has.</summary>
+    public static IReadOnlyList<string> Headline { get; } = [CpuPercent, MemoryPercent, DiskPercent];
+
+    /// <summary>Every numeric value of the sample under its series name, headline values first.</summary>
+    public static IEnumerable<KeyValuePair<string, double>> Flatten(MetricsReport sample)
+    {
+        foreach (var value in Headlines(sample))
+        {
+            yield return value;
+        }
+
+        foreach (var value in Detail(sample))
+        {
+            yield return value;
+        }
+    }
+
+    /// <summary>The sample's headline values: <c>cpu_percent</c>, <c>memory.percent</c>, <c>disk.percent</c>.</summary>
+    public static IEnumerable<KeyValuePair<string, double>> Headlines(MetricsReport sample)
+    {
+        if (sample.System is not { } system)
+        {
+            yield break;
+        }
+
+        if (system.CpuPercent is { } cpu)
+        {
+            yield return new(CpuPercent, cpu);
+        }
+
+        if (system.Memory?.Percent is { } memory)
+        {
+            yield return new(MemoryPercent, memory);
+        }
+
+        if (system.Disk?.Percent is { } disk)
+        {
+            yield return new(DiskPercent, disk);
+        }
+    }
+
+    /// <summary>Every numeric value beyond the headline ones: CPU detail, load, swap, mounts, devices, interfaces, checks, agent health.</summary>
+    public static IEnumerable<KeyValuePair<string, double>> Detail(MetricsReport sample)
+    {
+        var values = new List<KeyValuePair<string, double>>();
+        void Add(string name, double? value)
+        {
+            if (value is { } v)
+            {
+                values.Add(new(name, v));
+            }
+        }
+
+        if (sample.System is { } system)
+        {
+            if (system.Cpu is { } cpu)
+            {
+                Add("cpu.count", cpu.Count);
+                Add("cpu.user", cpu.User);
+                Add("cpu.system", cpu.System);
+                Add("cpu.iowait", cpu.Iowait);
+                Add("cpu.steal", cpu.Steal);
+                for (var core = 0; core < (cpu.PerCore?.Count ?? 0); core++)
+                {
+                    Add($"cpu.core[{core.ToString(CultureInfo.InvariantCulture)}]", cpu.PerCore![core]);
+                }
+            }
+
+            Add("load.load1", system.Load?.Load1);
+            Add("load.load5", system.Load?.Load5);
+            Add("load.load15", system.Load?.Load15);
+            Add("memory.total", system.Memory?.Total);
+            Add("memory.used", system.Memory?.Used);
+            Add("memory.available", system.Memory?.Available);
+            Add("swap.total", system.Swap?.Total);
+            Add("swap.used", system.Swap?.Used);
+            Add("swap.percent", system.Swap?.Percent);
+            Add("uptime_seconds", system.UptimeSeconds);
+
+            foreach (var mount in system.Disks ?? [])
+            {
+                var prefix = $"disk[{mount.Mount}].";
+                Add(prefix + "total", mount.Total);
+                Add(prefix + "used", mount.Used);
+                Add(prefix + "free", mount.Free);
+                Add(prefix + "percent", mount.Percent);
+                Add(prefix + "inodes_percent", mount.InodesPercent);
+            }
+
+            foreach (var device in system.DiskIo ?? [])
+            {
+                var prefix = $"diskio[{device.Device}].";
+                Add(prefix + "read_bytes_per_sec", device.ReadBytesPerSec);
+                Add(prefix + "write_bytes_per_sec", device.WriteBytesPerSec);
+            }
+
+            foreach (var nic in system.Interfaces ?? [])
+            {
+                var prefix = $"net[{nic.Name}].";
+                Add(prefix + "rx_bytes_per_sec", nic.RxBytesPerSec);
+                Add(prefix + "tx_bytes_per_sec", nic.TxBytesPerSec);
+                Add(prefix + "rx_packets_per_sec", nic.RxPacketsPerSec);
+                Add(prefix + "tx_packets_per_sec", nic.TxPacketsPerSec);
+                Add(prefix + "rx_errors_per_sec", nic.RxErrorsPerSec);
+                Add(prefix + "tx_errors_per_sec", nic.TxErrorsPerSec);
+                Add(prefix + "rx_drops_per_sec", nic.RxDropsPerSec);
+                Add(prefix + "tx_drops_per_sec", nic.TxDropsPerSec);
+            }
+        }
+
+        foreach (var check in sample.Network ?? [])
+        {
+            var prefix = $"check[{CheckTarget(check)}].";
+            Add(prefix + "latency_ms", check.LatencyMs);
+            Add(prefix + "reachable", check.Status is "up" or "degraded" ? 1 : 0);
+        }
+
+        if (sample.Agent is { } agent)
+        {
+            Add("agent.spool_depth", agent.SpoolDepth);
+            Add("agent.oldest_unsent_seconds", agent.OldestUnsentSeconds);
+            Add("agent.dropped_total", agent.DroppedTotal);
+            Add("agent.rejected_total", agent.RejectedTotal);
+            Add("agent.clock_offset_ms", agent.ClockOffsetMs);
+        }
+
+        return values;
+    }
+
+    /// <summary>The name a check's series carry: its URL, <c>host:port</c>, or the host alone for ICMP.</summary>
+    public static string CheckTarget(NetworkCheck check) =>
+        check.Url ?? (check.Port is { } port ? $"{check.Host}:{port.ToString(CultureInfo.InvariantCulture)}" : check.Host ?? "");
+}

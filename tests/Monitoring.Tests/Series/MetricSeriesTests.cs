@@ -1,0 +1,52 @@
+using Monitoring.Abstractions;
+
+namespace Monitoring.Tests.Series;
+
+public sealed class MetricSeriesTests
+{
+    [Fact]
+    public void Seed_shaped_sample_flattens_to_headlines_and_checks()
+    {
+        var series = MetricSeries.Flatten(Samples.Sample("a", Samples.RecentTime())).ToDictionary();
+
+        Assert.Equal(12.5, series["cpu_percent"]);
+        Assert.Equal(25, series["memory.percent"]);
+        Assert.Equal(40, series["disk.percent"]);
+        Assert.Equal(1.25, series["check[db.internal:5432].latency_ms"]);
+        Assert.Equal(1, series["check[db.internal:5432].reachable"]);
+        Assert.Equal(1, series["check[https://example.org/health].reachable"]);
+        Assert.DoesNotContain(series.Keys, key => key.StartsWith("cpu.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Detailed_sample_names_each_core_mount_device_interface_and_health_value()
+    {
+        var series = MetricSeries.Flatten(Samples.Detailed("a", Samples.RecentTime())).ToDictionary();
+
+        Assert.Equal(15, series["cpu.core[1]"]);
+        Assert.Equal(1, series["cpu.iowait"]);
+        Assert.Equal(0.25, series["load.load5"]);
+        Assert.Equal(25, series["swap.percent"]);
+        Assert.Equal(95, series["disk[/home].percent"]);
+        Assert.Equal(5, series["disk[/].inodes_percent"]);
+        Assert.Equal(8192, series["diskio[sda].write_bytes_per_sec"]);
+        Assert.Equal(1000, series["net[eth0].rx_bytes_per_sec"]);
+        Assert.Equal(3600, series["uptime_seconds"]);
+        Assert.Equal(3, series["agent.spool_depth"]);
+        Assert.Equal(-1.5, series["agent.clock_offset_ms"]);
+    }
+
+    [Fact]
+    public void Down_check_is_unreachable()
+    {
+        var sample = Samples.Sample("a", Samples.RecentTime()) with
+        {
+            Network = [new() { Host = "gateway", Status = "down", Error = "timeout", Kind = "icmp" }],
+        };
+
+        var series = MetricSeries.Flatten(sample).ToDictionary();
+
+        Assert.Equal(0, series["check[gateway].reachable"]);
+        Assert.False(series.ContainsKey("check[gateway].latency_ms"));
+    }
+}
