@@ -14,5 +14,6 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(LatestMetrics))]
 [JsonSerializable(typeof(HistoryResponse))]
 [JsonSerializable(typeof(SeedHistoryResponse))]
+[JsonSerializable(typeof(LiveSample))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkCheck>))]
 public sealed partial class MonitoringJsonContext : JsonSerializerContext;
