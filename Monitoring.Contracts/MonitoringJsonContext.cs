@@ -15,4 +15,5 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(HistoryResponse))]
 [JsonSerializable(typeof(SeedHistoryResponse))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkCheck>))]
+[JsonSerializable(typeof(Dictionary<string, double>))]
 public sealed partial class MonitoringJsonContext : JsonSerializerContext;
