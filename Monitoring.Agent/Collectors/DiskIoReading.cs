@@ -47,15 +47,17 @@ internal static class DiskIoReading
     }
 
     /// <summary>
-    /// Rates of the devices present in both readings, by name; a device seen for the first time waits for the next sample.
+    /// Rates of the devices present in both readings, by name, within the server's <see cref="SampleLimits"/>; a device seen
+    /// for the first time waits for the next sample.
     /// Sector counts are the kernel's <c>unsigned long</c>, <paramref name="counterBits"/> wide (<see cref="Counter.NativeBits"/>).
     /// </summary>
     public static IReadOnlyList<DiskIoMetrics> RatesSince(
         IReadOnlyDictionary<string, DiskIoCounters> earlier, IReadOnlyDictionary<string, DiskIoCounters> later, double seconds, int counterBits)
     {
         return [.. later
-            .Where(device => earlier.ContainsKey(device.Key))
+            .Where(device => earlier.ContainsKey(device.Key) && device.Key.Length <= SampleLimits.MaxDeviceNameLength)
             .OrderBy(device => device.Key, StringComparer.Ordinal)
+            .Take(SampleLimits.MaxBlockDevices)
             .Select(device => new DiskIoMetrics
             {
                 Device = device.Key,

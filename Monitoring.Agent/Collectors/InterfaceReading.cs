@@ -45,13 +45,14 @@ internal static class InterfaceReading
         return interfaces;
     }
 
-    /// <summary>Rates of the interfaces present in both readings, by name; an interface seen for the first time waits for the next sample.</summary>
+    /// <summary>Rates of the interfaces present in both readings, by name, within the server's <see cref="SampleLimits"/>; an interface seen for the first time waits for the next sample.</summary>
     public static IReadOnlyList<InterfaceMetrics> RatesSince(
         IReadOnlyDictionary<string, InterfaceCounters> earlier, IReadOnlyDictionary<string, InterfaceCounters> later, double seconds)
     {
         return [.. later
-            .Where(nic => earlier.ContainsKey(nic.Key))
+            .Where(nic => earlier.ContainsKey(nic.Key) && nic.Key.Length <= SampleLimits.MaxInterfaceNameLength)
             .OrderBy(nic => nic.Key, StringComparer.Ordinal)
+            .Take(SampleLimits.MaxInterfaces)
             .Select(nic =>
             {
                 var (from, to) = (earlier[nic.Key], nic.Value);

@@ -1,11 +1,12 @@
 using System.Text;
+using Monitoring.Contracts;
 
 namespace Monitoring.Agent.Collectors;
 
 /// <summary>One mounted file system worth reporting.</summary>
 internal sealed record MountEntry(string MountPoint, string Device, string FsType);
 
-/// <summary>The real file systems in <c>/proc/self/mountinfo</c>, one entry per file system.</summary>
+/// <summary>The real file systems in <c>/proc/self/mountinfo</c>, one entry per file system, within the server's <see cref="SampleLimits"/>.</summary>
 internal static class MountTable
 {
     /// <summary>Kernel and container file systems that hold no data of their own, or live in memory.</summary>
@@ -41,6 +42,11 @@ internal static class MountTable
             }
 
             var entry = new MountEntry(Unescape(fields[4]), Unescape(fields[separator + 2]), fsType);
+            if (entry.MountPoint.Length > SampleLimits.MaxMountPathLength || entry.Device.Length > SampleLimits.MaxMountDeviceLength || fsType.Length > SampleLimits.MaxFsTypeLength)
+            {
+                continue;
+            }
+
             var isWholeFileSystem = fields[3] == "/";
 
             // A bind mount shows the same device again: keep the mount of the file system's own root, else the shortest path.
@@ -53,7 +59,7 @@ internal static class MountTable
             }
         }
 
-        return [.. byDevice.Values.Select(v => v.Entry).OrderBy(e => e.MountPoint, StringComparer.Ordinal)];
+        return [.. byDevice.Values.Select(v => v.Entry).OrderBy(e => e.MountPoint, StringComparer.Ordinal).Take(SampleLimits.MaxMounts)];
     }
 
     private static bool IsReal(string fsType) =>

@@ -91,12 +91,13 @@ internal sealed record ProcStat(CpuTicks Total, IReadOnlyList<KeyValuePair<int, 
 
     /// <summary>
     /// The split of the time since <paramref name="earlier"/>: user includes nice, system includes interrupt handling. Per-core
-    /// percents are left out when the set of online CPUs changed in between, since their positions would no longer match.
+    /// percents are left out when the set of online CPUs changed in between, since their positions would no longer match,
+    /// and beyond the server's limit on cores.
     /// </summary>
     public CpuMetrics DetailSince(ProcStat earlier)
     {
         var ticks = Total.Since(earlier.Total);
-        var sameCores = Cores.Count == earlier.Cores.Count && Cores.Select(c => c.Key).SequenceEqual(earlier.Cores.Select(c => c.Key));
+        var sameCores = Cores.Count <= SampleLimits.MaxCpuCores && Cores.Count == earlier.Cores.Count && Cores.Select(c => c.Key).SequenceEqual(earlier.Cores.Select(c => c.Key));
         return new CpuMetrics
         {
             Count = Cores.Count,

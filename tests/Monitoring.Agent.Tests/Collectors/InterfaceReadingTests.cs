@@ -58,6 +58,17 @@ public sealed class InterfaceReadingTests
     }
 
     [Fact]
+    public void A_host_with_more_interfaces_than_the_server_accepts_reports_the_first_by_name()
+    {
+        var earlier = Enumerable.Range(0, 600).ToDictionary(i => $"veth{i:D3}", _ => new InterfaceCounters());
+
+        var rates = InterfaceReading.RatesSince(earlier, earlier, seconds: 10);
+
+        Assert.Equal(SampleLimits.MaxInterfaces, rates.Count);
+        Assert.Equal("veth511", rates[^1].Name);
+    }
+
+    [Fact]
     public void An_interface_line_with_too_few_counters_is_a_format_error()
     {
         Assert.Throws<FormatException>(() => InterfaceReading.Parse(new StringReader("  eth0: 1 2 3 4\n")));
