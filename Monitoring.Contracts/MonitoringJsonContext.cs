@@ -16,4 +16,5 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(SeedHistoryResponse))]
 [JsonSerializable(typeof(LiveSample))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkCheck>))]
+[JsonSerializable(typeof(Dictionary<string, double>))]
 public sealed partial class MonitoringJsonContext : JsonSerializerContext;

@@ -121,6 +121,10 @@ public sealed record HistorySample
 
     [JsonPropertyName("network")]
     public required IReadOnlyList<NetworkCheck> Network { get; init; }
+
+    /// <summary>Every value beyond the headline ones, by series name (<c>cpu.core[0]</c>, <c>disk[/home].percent</c>, <c>check[host:port].latency_ms</c>…).</summary>
+    [JsonPropertyName("series")]
+    public IReadOnlyDictionary<string, double>? Series { get; init; }
 }
 
 /// <summary>Aggregates of the samples whose timestamps fall in <c>[start, start + step)</c>.</summary>
@@ -140,6 +144,10 @@ public sealed record HistoryBucket
 
     [JsonPropertyName("disk_percent")]
     public required Aggregate DiskPercent { get; init; }
+
+    /// <summary>Aggregates of every other series present in the bucket, by series name.</summary>
+    [JsonPropertyName("series")]
+    public IReadOnlyDictionary<string, Aggregate>? Series { get; init; }
 }
 
 public sealed record Aggregate(
