@@ -40,17 +40,17 @@ public sealed class DashboardTests(DashboardFixture fixture)
 
         foreach (var (id, cpu) in ids.Zip(["21.5 %", "64.0 %"]))
         {
-            var row = page.Locator($"tr[data-agent-id='{id}']");
-            await Expect(row.Locator("td.name a")).ToHaveTextAsync($"name of {id}");
-            await Expect(row.Locator("td.name a")).ToHaveAttributeAsync("href", $"agent.html?id={id}");
+            var row = page.Locator($"[data-agent-id='{id}']");
+            await Expect(row.Locator(".name a")).ToHaveTextAsync($"name of {id}");
+            await Expect(row.Locator(".name a")).ToHaveAttributeAsync("href", $"agent.html?id={id}");
             await Expect(row.Locator(".status")).ToHaveTextAsync("up");
             await Expect(row.Locator(".bar-label").First).ToHaveTextAsync(cpu);
         }
 
         await Expect(page.Locator(".total[data-kind='total'] .total-count")).Not.ToHaveTextAsync("0");
         await page.Locator("#filter").FillAsync(ids[1]);
-        await Expect(page.Locator("#agents tbody tr")).ToHaveCountAsync(1);
-        await Expect(page.Locator($"tr[data-agent-id='{ids[1]}']")).ToBeVisibleAsync();
+        await Expect(page.Locator("#agent-rows > .row")).ToHaveCountAsync(1);
+        await Expect(page.Locator($"[data-agent-id='{ids[1]}']")).ToBeVisibleAsync();
         await browser.ScreenshotAsync("fleet");
         Assert.Empty(browser.Errors);
     }
@@ -99,7 +99,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await using var browser = await fixture.OpenAsync();
         var page = browser.Page;
         await page.GotoAsync("./");
-        var row = page.Locator($"tr[data-agent-id='{id}']");
+        var row = page.Locator($"[data-agent-id='{id}']");
         await Expect(row.Locator(".bar-label").First).ToHaveTextAsync("5.0 %");
         await Expect(page.Locator("#live-state")).ToHaveAttributeAsync("data-state", "live", Soon);
 
@@ -108,7 +108,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await http.PostSampleAsync(Samples.Sample(newcomer, Samples.RecentTime(5), cpu: 42, name: "brand new host"));
 
         await Expect(row.Locator(".bar-label").First).ToHaveTextAsync("77.5 %", WithinTwoSeconds);
-        await Expect(page.Locator($"tr[data-agent-id='{newcomer}'] td.name a")).ToHaveTextAsync("brand new host", WithinTwoSeconds);
+        await Expect(page.Locator($"[data-agent-id='{newcomer}'] .name a")).ToHaveTextAsync("brand new host", WithinTwoSeconds);
         await browser.ScreenshotAsync("fleet-live");
         Assert.Empty(browser.Errors);
     }
@@ -157,7 +157,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         var response = await page.GotoAsync("./");
         Assert.Contains("script-src 'self'", (await response!.AllHeadersAsync())["content-security-policy"], StringComparison.Ordinal);
 
-        var link = page.Locator($"tr[data-agent-id='{id}'] td.name a");
+        var link = page.Locator($"[data-agent-id='{id}'] .name a");
         await Expect(link).ToHaveTextAsync(name);
         await Expect(page.Locator("#agents img")).ToHaveCountAsync(0);
         await browser.ScreenshotAsync("xss-fleet");
