@@ -48,10 +48,39 @@ public sealed class DashboardTests(DashboardFixture fixture)
         }
 
         await Expect(page.Locator(".total[data-kind='total'] .total-count")).Not.ToHaveTextAsync("0");
+        await page.Locator("#filter").FillAsync(prefix);
+        await Expect(page.Locator("#agent-rows > .row")).ToHaveCountAsync(2);
+        var cpuHeader = page.Locator("[role=columnheader][data-sort='cpu_percent']");
+        await cpuHeader.ClickAsync();
+        await Expect(page.Locator("#agent-rows > .row").First).ToHaveAttributeAsync("data-agent-id", ids[0]);
+        await cpuHeader.ClickAsync();
+        await Expect(cpuHeader).ToHaveAttributeAsync("aria-sort", "descending");
+        await Expect(page.Locator("#agent-rows > .row").First).ToHaveAttributeAsync("data-agent-id", ids[1]);
         await page.Locator("#filter").FillAsync(ids[1]);
         await Expect(page.Locator("#agent-rows > .row")).ToHaveCountAsync(1);
         await Expect(page.Locator($"[data-agent-id='{ids[1]}']")).ToBeVisibleAsync();
         await browser.ScreenshotAsync("fleet");
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
+    public async Task Fleet_page_without_agents_tells_how_to_start_one()
+    {
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        // The shared cluster always has agents: this one answer of the real API is replaced by an empty fleet.
+        await page.RouteAsync("**/api/v1/agents", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            ContentType = "application/json",
+            Body = """{"agents":[]}""",
+        }));
+        await page.GotoAsync("./");
+
+        await Expect(page.Locator("#empty")).ToBeVisibleAsync();
+        await Expect(page.Locator("#fleet")).ToBeHiddenAsync();
+        await Expect(page.Locator("#empty-command")).ToHaveTextAsync(
+            $"SERVER_URL={fixture.BaseAddress.GetLeftPart(UriPartial.Authority)} AGENT_ID=web-01 dotnet run --project Monitoring.Agent");
+        await browser.ScreenshotAsync("fleet-empty");
         Assert.Empty(browser.Errors);
     }
 

@@ -288,6 +288,8 @@ window.addEventListener('resize', () => {
   for (const entry of rendered.values()) entry.plot?.setSize({ width: Math.max(300, entry.target.clientWidth), height: 220 });
 });
 setInterval(renderInfo, 5000);
+// Status changes without a sample (an agent going down) come from the API, not from the live feed.
+setInterval(() => agentId && loadInfo(), 30000);
 
 if (!agentId) {
   showError('No agent chosen: open an agent from the fleet page.');
