@@ -101,11 +101,24 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await page.GotoAsync($"agent.html?id={id}&range=3600");
 
         await Expect(page.Locator("#agent-name")).ToHaveTextAsync($"host {id}");
-        foreach (var chart in new[] { "cpu", "memory", "disk" })
+        // Each chart, the series it must draw from history (legend labels), and so its points: one per sample per series.
+        (string Chart, string[] Series)[] expected =
+        [
+            ("cpu", ["total", "core 0", "core 1"]),
+            ("memory", ["used"]),
+            ("swap", ["used"]),
+            ("disk", ["/", "/home"]),
+            ("network", ["eth0 in", "eth0 out"]),
+            ("latency", ["db.internal:5432", "https://example.org/health"]),
+            ("reachability", ["db.internal:5432", "https://example.org/health"]),
+            ("load", ["1 min", "5 min", "15 min"]),
+        ];
+        foreach (var (chart, series) in expected)
         {
             var target = page.Locator($"[data-chart='{chart}']");
-            Assert.InRange(await PointsAsync(target), samples.Length, int.MaxValue);
+            Assert.Equal(samples.Length * series.Length, await PointsAsync(target));
             await Expect(target.Locator("canvas")).ToHaveCountAsync(1);
+            await Expect(target.Locator(".u-legend .u-series:not(:first-child) .u-label")).ToHaveTextAsync(series);
         }
 
         await Expect(page.Locator("#info")).ToContainTextAsync("1.2.3");
