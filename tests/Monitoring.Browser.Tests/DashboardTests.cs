@@ -104,7 +104,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         // Each chart, the series it must draw from history (legend labels), and so its points: one per sample per series.
         (string Chart, string[] Series)[] expected =
         [
-            ("cpu", ["total", "core 0", "core 1"]),
+            ("cpu", ["total", "total (bucket max)", "core 0", "core 1"]),
             ("memory", ["used"]),
             ("swap", ["used"]),
             ("disk", ["/", "/home"]),
