@@ -298,6 +298,7 @@ filterInput.addEventListener('input', render);
 statusFilter.addEventListener('change', render);
 document.getElementById('empty-command').textContent =
   `SERVER_URL=${location.origin} AGENT_ID=web-01 dotnet run --project Monitoring.Agent`;
+document.getElementById('empty-binary-command').textContent = `SERVER_URL=${location.origin} AGENT_ID=web-01 ./Monitoring.Agent`;
 
 const indicator = document.getElementById('live-state');
 new LiveConnection('api/v1/live', {
