@@ -19,8 +19,11 @@ public sealed class OutageTests
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>A missing one-second sample leaves a gap of two seconds; a late timer tick alone stays well under this.</summary>
-    private static readonly TimeSpan MaxGap = TimeSpan.FromSeconds(1.9);
+    /// <summary>
+    /// Two missing one-second samples leave a gap of three seconds; a timer tick that a busy machine runs late moves one
+    /// sample by under a second. A single missing sample is caught by the comparison with the agent's log.
+    /// </summary>
+    private static readonly TimeSpan MaxGap = TimeSpan.FromSeconds(2.5);
 
     [Fact(Timeout = 240_000)]
     public Task Every_sample_collected_through_a_30_s_server_outage_is_stored_once_in_order() => RunAsync(killAgentMidOutage: false);
