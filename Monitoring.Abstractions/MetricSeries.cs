@@ -31,6 +31,11 @@ public static class MetricSeries
         {
             yield return value;
         }
+
+        foreach (var value in Checks(sample))
+        {
+            yield return value;
+        }
     }
 
     /// <summary>The sample's headline values: <c>cpu_percent</c>, <c>memory.percent</c>, <c>disk.percent</c>.</summary>
@@ -57,8 +62,8 @@ public static class MetricSeries
         }
     }
 
-    /// <summary>Every numeric value beyond the headline ones: CPU detail, load, swap, mounts, devices, interfaces, checks, agent health.</summary>
-    public static IEnumerable<KeyValuePair<string, double>> Detail(MetricsReport sample)
+    /// <summary>Every numeric value of the system detail and the agent's health: CPU detail, load, swap, mounts, devices, interfaces.</summary>
+    public static IReadOnlyList<KeyValuePair<string, double>> Detail(MetricsReport sample)
     {
         var values = new List<KeyValuePair<string, double>>();
         void Add(string name, double? value)
@@ -126,13 +131,6 @@ public static class MetricSeries
             }
         }
 
-        foreach (var check in sample.Network ?? [])
-        {
-            var prefix = $"check[{CheckTarget(check)}].";
-            Add(prefix + "latency_ms", check.LatencyMs);
-            Add(prefix + "reachable", check.Status is "up" or "degraded" ? 1 : 0);
-        }
-
         if (sample.Agent is { } agent)
         {
             Add("agent.spool_depth", agent.SpoolDepth);
@@ -143,6 +141,21 @@ public static class MetricSeries
         }
 
         return values;
+    }
+
+    /// <summary>Each network check's latency (when measured) and reachability (1 when up or degraded, else 0).</summary>
+    public static IEnumerable<KeyValuePair<string, double>> Checks(MetricsReport sample) =>
+        (sample.Network ?? []).SelectMany(Check);
+
+    public static IEnumerable<KeyValuePair<string, double>> Check(NetworkCheck check)
+    {
+        var prefix = $"check[{CheckTarget(check)}].";
+        if (check.LatencyMs is { } latency)
+        {
+            yield return new(prefix + "latency_ms", latency);
+        }
+
+        yield return new(prefix + "reachable", check.Status is "up" or "degraded" ? 1 : 0);
     }
 
     /// <summary>The name a check's series carry: its URL, <c>host:port</c>, or the host alone for ICMP.</summary>

@@ -12,7 +12,31 @@ public sealed class HistoryReader(SqliteConnections connections, TimeProvider ti
 {
     private const string SampleColumns = """
         ts, cpu_percent, memory_percent, memory_total, memory_used, memory_available,
-        disk_percent, disk_total, disk_used, disk_free, network
+        disk_percent, disk_total, disk_used, disk_free, network, detail
+        """;
+
+    // The bucket of every detail value and every check of the rows in range, named as MetricSeries names them.
+    private const string DetailSeries = """
+        SELECT (ts - @from) / @step AS bucket, d.key, avg(d.value), min(d.value), max(d.value)
+        FROM history, json_each(history.detail) AS d
+        WHERE agent_no = @agent_no AND ts >= @from AND ts < @until AND detail IS NOT NULL
+        GROUP BY bucket, d.key;
+        """;
+
+    private const string CheckSeries = """
+        SELECT bucket, 'check[' || target || '].' || name, avg(value), min(value), max(value) FROM (
+            SELECT (ts - @from) / @step AS bucket,
+                coalesce(c.value ->> 'url', (c.value ->> 'host') || coalesce(':' || (c.value ->> 'port'), '')) AS target,
+                'latency_ms' AS name, c.value ->> 'latency_ms' AS value
+            FROM history, json_each(history.network) AS c
+            WHERE agent_no = @agent_no AND ts >= @from AND ts < @until AND network IS NOT NULL AND c.value ->> 'latency_ms' IS NOT NULL
+            UNION ALL
+            SELECT (ts - @from) / @step,
+                coalesce(c.value ->> 'url', (c.value ->> 'host') || coalesce(':' || (c.value ->> 'port'), '')),
+                'reachable', CASE WHEN c.value ->> 'status' IN ('up', 'degraded') THEN 1.0 ELSE 0.0 END
+            FROM history, json_each(history.network) AS c
+            WHERE agent_no = @agent_no AND ts >= @from AND ts < @until AND network IS NOT NULL)
+        GROUP BY bucket, target, name;
         """;
 
     /// <summary>The newest stored sample of an agent and its registry row, or null for an agent never stored.</summary>
@@ -88,6 +112,12 @@ public sealed class HistoryReader(SqliteConnections connections, TimeProvider ti
             }
 
             var truncated = buckets.Count > query.MaxPoints;
+            if (truncated)
+            {
+                buckets.RemoveRange(query.MaxPoints, buckets.Count - query.MaxPoints);
+            }
+
+            await AddBucketSeriesAsync(connection, agentNo.Value, from, step, buckets, cancellationToken);
             return new HistoryResponse
             {
                 AgentId = query.AgentId,
@@ -95,7 +125,7 @@ public sealed class HistoryReader(SqliteConnections connections, TimeProvider ti
                 To = query.To,
                 StepSeconds = step / 1_000_000.0,
                 Truncated = truncated,
-                Buckets = truncated ? buckets[..query.MaxPoints] : buckets,
+                Buckets = buckets,
             };
         }
 
@@ -157,6 +187,46 @@ public sealed class HistoryReader(SqliteConnections connections, TimeProvider ti
         return new AgentList(agents);
     }
 
+    /// <summary>Adds to each bucket the aggregates of every detail and check series of its rows, in two SQL passes.</summary>
+    private static async Task AddBucketSeriesAsync(
+        SqliteConnection connection, long agentNo, long from, long step, List<HistoryBucket> buckets, CancellationToken cancellationToken)
+    {
+        if (buckets.Count == 0)
+        {
+            return;
+        }
+
+        var index = new Dictionary<long, Dictionary<string, Aggregate>>();
+        foreach (var text in (string[])[DetailSeries, CheckSeries])
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = text;
+            command.Parameters.AddWithValue("@agent_no", agentNo);
+            command.Parameters.AddWithValue("@from", from);
+            command.Parameters.AddWithValue("@step", step);
+            command.Parameters.AddWithValue("@until", UnixMicroseconds.From(buckets[^1].Start) + step);
+            await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                var bucket = rows.GetInt64(0);
+                if (!index.TryGetValue(bucket, out var series))
+                {
+                    index[bucket] = series = new Dictionary<string, Aggregate>(StringComparer.Ordinal);
+                }
+
+                series[rows.GetString(1)] = new Aggregate(rows.GetDouble(2), rows.GetDouble(3), rows.GetDouble(4));
+            }
+        }
+
+        for (var i = 0; i < buckets.Count; i++)
+        {
+            if (index.TryGetValue((UnixMicroseconds.From(buckets[i].Start) - from) / step, out var series))
+            {
+                buckets[i] = buckets[i] with { Series = series };
+            }
+        }
+    }
+
     private static async Task<long?> FindAgentAsync(SqliteConnection connection, string agentId, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
@@ -165,7 +235,23 @@ public sealed class HistoryReader(SqliteConnections connections, TimeProvider ti
         return await command.ExecuteScalarAsync(cancellationToken) is long agentNo ? agentNo : null;
     }
 
-    private static HistorySample ReadSample(SqliteDataReader row, int first) => new()
+    private static HistorySample ReadSample(SqliteDataReader row, int first)
+    {
+        var network = row.IsDBNull(first + 10)
+            ? []
+            : JsonSerializer.Deserialize(row.GetString(first + 10), MonitoringJsonContext.Default.IReadOnlyListNetworkCheck) ?? [];
+        var series = row.IsDBNull(first + 11)
+            ? new Dictionary<string, double>(StringComparer.Ordinal)
+            : JsonSerializer.Deserialize(row.GetString(first + 11), MonitoringJsonContext.Default.DictionaryStringDouble) ?? [];
+        foreach (var (name, value) in network.SelectMany(MetricSeries.Check))
+        {
+            series[name] = value;
+        }
+
+        return ReadHeadline(row, first) with { Network = network, Series = series.Count > 0 ? series : null };
+    }
+
+    private static HistorySample ReadHeadline(SqliteDataReader row, int first) => new()
     {
         Timestamp = UnixMicroseconds.ToTime(row.GetInt64(first)),
         CpuPercent = row.GetDouble(first + 1),
@@ -185,9 +271,7 @@ public sealed class HistoryReader(SqliteConnections connections, TimeProvider ti
             Used = NullableInt64(row, first + 8),
             Free = NullableInt64(row, first + 9),
         },
-        Network = row.IsDBNull(first + 10)
-            ? []
-            : JsonSerializer.Deserialize(row.GetString(first + 10), MonitoringJsonContext.Default.IReadOnlyListNetworkCheck) ?? [],
+        Network = [],
     };
 
     private static long? NullableInt64(SqliteDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetInt64(ordinal);

@@ -1,7 +1,10 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Monitoring.Abstractions;
 using Monitoring.Contracts;
 using Monitoring.Silo.Storage;
 
@@ -157,12 +160,12 @@ public sealed partial class HistoryWriter(SqliteConnections connections, ILogger
                 """, "@agent_no", "@agent_name", "@last_seen", "@interval", "@latest_ts", "@cpu", "@memory", "@disk");
             _insert = Command(connection, """
                 INSERT INTO history (agent_no, ts, cpu_percent, memory_percent, memory_total, memory_used, memory_available,
-                    disk_percent, disk_total, disk_used, disk_free, network)
+                    disk_percent, disk_total, disk_used, disk_free, network, detail)
                 VALUES (@agent_no, @ts, @cpu, @memory, @memory_total, @memory_used, @memory_available,
-                    @disk, @disk_total, @disk_used, @disk_free, @network)
+                    @disk, @disk_total, @disk_used, @disk_free, @network, @detail)
                 ON CONFLICT DO NOTHING;
                 """, "@agent_no", "@ts", "@cpu", "@memory", "@memory_total", "@memory_used", "@memory_available",
-                "@disk", "@disk_total", "@disk_used", "@disk_free", "@network");
+                "@disk", "@disk_total", "@disk_used", "@disk_free", "@network", "@detail");
         }
 
         public void Enlist(SqliteTransaction transaction)
@@ -211,6 +214,7 @@ public sealed partial class HistoryWriter(SqliteConnections connections, ILogger
             Set(_insert, "@network", sample.Network is { Count: > 0 } checks
                 ? JsonSerializer.Serialize(checks, MonitoringJsonContext.Default.IReadOnlyListNetworkCheck)
                 : null);
+            Set(_insert, "@detail", DetailJson(sample));
             return _insert.ExecuteNonQuery();
         }
 
@@ -219,6 +223,30 @@ public sealed partial class HistoryWriter(SqliteConnections connections, ILogger
             _ensureAgent.Dispose();
             _publish.Dispose();
             _insert.Dispose();
+        }
+
+        /// <summary>The sample's detail series as one flat JSON object, which history queries aggregate with <c>json_each</c>.</summary>
+        private static string? DetailJson(MetricsReport sample)
+        {
+            var detail = MetricSeries.Detail(sample);
+            if (detail.Count == 0)
+            {
+                return null;
+            }
+
+            var buffer = new ArrayBufferWriter<byte>(detail.Count * 32);
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                json.WriteStartObject();
+                foreach (var (name, value) in detail)
+                {
+                    json.WriteNumber(name, value);
+                }
+
+                json.WriteEndObject();
+            }
+
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
 
         private static SqliteCommand Command(SqliteConnection connection, string text, params string[] parameters)

@@ -59,8 +59,14 @@ public static class SqliteSchema
             disk_used INTEGER NULL,
             disk_free INTEGER NULL,
             network TEXT NULL,
+            detail TEXT NULL,
             UNIQUE (agent_no, ts));
         """;
+
+    private static readonly (string Table, string Column, string Type)[] AddedColumns =
+    [
+        ("history", "detail", "TEXT NULL"),
+    ];
 
     private static readonly (string Key, string Text)[] OrleansQueries =
     [
@@ -106,6 +112,8 @@ public static class SqliteSchema
             create.ExecuteNonQuery();
         }
 
+        AddMissingColumns(connection, transaction);
+
         using (var upsert = connection.CreateCommand())
         {
             upsert.Transaction = transaction;
@@ -121,5 +129,25 @@ public static class SqliteSchema
         }
 
         transaction.Commit();
+    }
+
+    /// <summary>Columns added after a table first shipped: a database created by an older silo gains them in place.</summary>
+    private static void AddMissingColumns(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        foreach (var (table, column, type) in AddedColumns)
+        {
+            using var exists = connection.CreateCommand();
+            exists.Transaction = transaction;
+            exists.CommandText = "SELECT count(*) FROM pragma_table_info(@table) WHERE name = @column;";
+            exists.Parameters.AddWithValue("@table", table);
+            exists.Parameters.AddWithValue("@column", column);
+            if ((long)exists.ExecuteScalar()! == 0)
+            {
+                using var add = connection.CreateCommand();
+                add.Transaction = transaction;
+                add.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {type};";
+                add.ExecuteNonQuery();
+            }
+        }
     }
 }

@@ -227,7 +227,7 @@ public sealed class SendingServiceTests : IDisposable
             _spool.Path,
             before: registrations => registrations
                 .AddSingleton<TimeProvider>(time)
-                .AddSingleton(new SystemSources(Fixture.Path("stat-real"), Fixture.Path("meminfo-real"), "/"))
+                .AddSingleton(Fixture.Sources)
                 .AddCollectors(),
             settings: new() { ["Agent:REQUEST_TIMEOUT"] = "600" });
         using var collected = new MetricCollector<long>(services.GetRequiredService<IMeterFactory>(), AgentTelemetry.Name, "monitoring.agent.samples.collected");
