@@ -99,6 +99,17 @@ public sealed class OutageTests
                 Assert.Empty(extra);
             }
 
+            // Once drained, the agent's health in its newest sample says so, and its clock agrees with the server's (same machine).
+            var health = await Eventually.GetAsync("the newest sample reports an empty spool", DrainTimeout, async cancellation =>
+                await GetLatestHealthAsync(api, agentId, cancellation) is { SpoolDepth: 0 } drained ? drained : null,
+                services.ThrowIfAnyExited);
+            Assert.Equal(0, health.OldestUnsentSeconds);
+            Assert.Equal(0, health.DroppedTotal);
+            Assert.Equal(0, health.RejectedTotal);
+            Assert.InRange(health.ClockOffsetMs!.Value, -2_000, 2_000);
+            Assert.False(string.IsNullOrEmpty(health.Version));
+            Assert.False(string.IsNullOrEmpty(health.Os));
+
             // Within each run of the agent, a sample every second: the outage left no hole in history.
             foreach (var run in expected)
             {
@@ -186,6 +197,14 @@ public sealed class OutageTests
 
         var history = await response.Content.ReadFromJsonAsync(MonitoringJsonContext.Default.HistoryResponse, cancellation);
         return history?.Samples?.Select(sample => Microseconds(sample.Timestamp)).ToList();
+    }
+
+    private static async Task<AgentHealth?> GetLatestHealthAsync(HttpClient api, string agentId, CancellationToken cancellation)
+    {
+        using var response = await api.GetAsync(new Uri($"/api/v1/metrics/{agentId}/latest", UriKind.Relative), cancellation);
+        return response.StatusCode == HttpStatusCode.OK
+            ? (await response.Content.ReadFromJsonAsync(MonitoringJsonContext.Default.LatestMetrics, cancellation))?.Agent
+            : null;
     }
 
     /// <summary>History keeps microseconds; the agent's clock has 100 ns ticks.</summary>
