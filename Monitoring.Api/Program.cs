@@ -1,5 +1,6 @@
 using Monitoring.Api;
 using Monitoring.Api.Agents;
+using Monitoring.Api.Alerts;
 using Monitoring.Api.Ingest;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,5 +17,6 @@ app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapMetricsApi();
 app.MapAgentsApi();
+app.MapAlertRulesApi();
 
 app.Run();

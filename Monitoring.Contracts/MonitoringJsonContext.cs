@@ -16,4 +16,6 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(SeedHistoryResponse))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkCheck>))]
 [JsonSerializable(typeof(Dictionary<string, double>))]
+[JsonSerializable(typeof(AlertRule))]
+[JsonSerializable(typeof(AlertRuleList))]
 public sealed partial class MonitoringJsonContext : JsonSerializerContext;

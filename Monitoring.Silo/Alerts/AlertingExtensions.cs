@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+
+namespace Monitoring.Silo.Alerts;
+
+public static class AlertingExtensions
+{
+    /// <summary>Alert rules (the rule-set grain and each silo's cache), with settings validated at start-up.</summary>
+    public static ISiloBuilder AddAlerting(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.Services.AddOptions<AlertingOptions>()
+            .Bind(configuration.GetSection(AlertingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<AlertingOptions>, RulesFileValidator>();
+        silo.Services.AddSingleton<AlertRuleCache>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<AlertRuleCache>());
+        return silo;
+    }
+
+    /// <summary>A rules file that is missing or invalid stops the silo at start, naming the setting and the bad field.</summary>
+    private sealed class RulesFileValidator : IValidateOptions<AlertingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, AlertingOptions options)
+        {
+            if (string.IsNullOrEmpty(options.RulesFile))
+            {
+                return ValidateOptionsResult.Success;
+            }
+
+            try
+            {
+                RulesFile.Load(options.RulesFile);
+                return ValidateOptionsResult.Success;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                return ValidateOptionsResult.Fail($"Alerting:RulesFile '{options.RulesFile}': {e.Message}");
+            }
+        }
+    }
+}
