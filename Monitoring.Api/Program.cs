@@ -18,5 +18,6 @@ app.MapDefaultEndpoints();
 app.MapMetricsApi();
 app.MapAgentsApi();
 app.MapAlertRulesApi();
+app.MapAlertsApi();
 
 app.Run();

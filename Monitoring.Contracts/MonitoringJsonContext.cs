@@ -18,4 +18,8 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(Dictionary<string, double>))]
 [JsonSerializable(typeof(AlertRule))]
 [JsonSerializable(typeof(AlertRuleList))]
+[JsonSerializable(typeof(AlertView))]
+[JsonSerializable(typeof(AlertList))]
+[JsonSerializable(typeof(AlertEvent))]
+[JsonSerializable(typeof(AlertHistory))]
 public sealed partial class MonitoringJsonContext : JsonSerializerContext;

@@ -67,6 +67,7 @@ public static class Extensions
             {
                 using var connection = connections.Open();
                 SqliteSchema.Create(connection);
+                AlertSchema.Create(connection);
                 return Task.CompletedTask;
             });
     }

@@ -4,7 +4,7 @@ namespace Monitoring.Silo.Alerts;
 
 public static class AlertingExtensions
 {
-    /// <summary>Alert rules (the rule-set grain and each silo's cache), with settings validated at start-up.</summary>
+    /// <summary>Alerting: the rule set and each silo's cache of it, the alert-history writer and the start-up liveness sweep.</summary>
     public static ISiloBuilder AddAlerting(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.Services.AddOptions<AlertingOptions>()
@@ -14,6 +14,10 @@ public static class AlertingExtensions
         silo.Services.AddSingleton<IValidateOptions<AlertingOptions>, RulesFileValidator>();
         silo.Services.AddSingleton<AlertRuleCache>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<AlertRuleCache>());
+        silo.Services.AddSingleton<AlertReader>();
+        silo.Services.AddSingleton<AlertHistoryWriter>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<AlertHistoryWriter>());
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LivenessSweeper>();
         return silo;
     }
 

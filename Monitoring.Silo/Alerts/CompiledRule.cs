@@ -63,6 +63,8 @@ public sealed class CompiledRule
     public bool AppliesTo(string agentId, string agentName) =>
         _agentIds?.Contains(agentId) ?? _agentPattern?.IsMatch(agentId) != false || _agentPattern.IsMatch(agentName);
 
+    public bool HasExactMetric => _metricPattern is null;
+
     public bool MatchesSeries(string series) => _metricPattern?.IsMatch(series) ?? series == Rule.Metric;
 
     /// <summary>Whether the value breaks the rule.</summary>
@@ -87,11 +89,15 @@ public sealed class CompiledRule
 /// <summary>One version of the rule set, compiled.</summary>
 public sealed class CompiledRuleSet(long version, IReadOnlyList<CompiledRule> rules)
 {
+    private readonly Dictionary<string, CompiledRule> _byId = rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
+
     public static CompiledRuleSet Empty { get; } = new(0, []);
 
     public long Version { get; } = version;
 
     public IReadOnlyList<CompiledRule> Rules { get; } = rules;
+
+    public CompiledRule? Find(string id) => _byId.GetValueOrDefault(id);
 
     public static CompiledRuleSet From(AlertRuleList list) => new(list.Version, [.. list.Rules.Select(r => new CompiledRule(r))]);
 }
