@@ -68,7 +68,11 @@ public sealed class DashboardPage : IAsyncDisposable
     {
         _context = context;
         Page = page;
-        page.PageError += (_, error) => Errors.Add(error);
+        page.PageError += (_, error) =>
+        {
+            ScriptErrors.Add(error);
+            Errors.Add(error);
+        };
         page.Console += (_, message) =>
         {
             if (message.Type == "error")
@@ -85,7 +89,11 @@ public sealed class DashboardPage : IAsyncDisposable
 
     public IPage Page { get; }
 
+    /// <summary>Uncaught script errors and console errors (a refused connection logs one too).</summary>
     public List<string> Errors { get; } = [];
+
+    /// <summary>Uncaught script errors only.</summary>
+    public List<string> ScriptErrors { get; } = [];
 
     public List<string> Dialogs { get; } = [];
 
