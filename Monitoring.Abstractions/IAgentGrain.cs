@@ -21,4 +21,12 @@ public interface IAgentGrain : IGrainWithStringKey
     /// <summary>Registration, liveness and headline values, or null for an agent never seen.</summary>
     [Alias("GetSummary")]
     Task<AgentSummary?> GetSummary();
+
+    /// <summary>The agent's alerts that are pending, firing, unknown or recently resolved, with their newest values.</summary>
+    [Alias("GetAlerts")]
+    Task<AlertList> GetAlerts();
+
+    /// <summary>Activates the grain so it watches the agent's liveness; called for every known agent when a silo starts.</summary>
+    [Alias("Watch")]
+    Task Watch();
 }

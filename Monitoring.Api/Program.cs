@@ -1,5 +1,6 @@
 using Monitoring.Api;
 using Monitoring.Api.Agents;
+using Monitoring.Api.Alerts;
 using Monitoring.Api.Dashboard;
 using Monitoring.Api.Ingest;
 
@@ -19,5 +20,7 @@ app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapMetricsApi();
 app.MapAgentsApi();
+app.MapAlertRulesApi();
+app.MapAlertsApi();
 
 app.Run();

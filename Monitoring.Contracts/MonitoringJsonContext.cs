@@ -17,4 +17,10 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(LiveSample))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkCheck>))]
 [JsonSerializable(typeof(Dictionary<string, double>))]
+[JsonSerializable(typeof(AlertRule))]
+[JsonSerializable(typeof(AlertRuleList))]
+[JsonSerializable(typeof(AlertView))]
+[JsonSerializable(typeof(AlertList))]
+[JsonSerializable(typeof(AlertEvent))]
+[JsonSerializable(typeof(AlertHistory))]
 public sealed partial class MonitoringJsonContext : JsonSerializerContext;

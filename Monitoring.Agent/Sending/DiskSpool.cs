@@ -413,6 +413,7 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
             CloseActive();
             _telemetry.SamplesDropped.Add(1, new KeyValuePair<string, object?>("reason", "spool_unwritable"));
             RecordDrop(sample.Timestamp ?? _time.GetUtcNow());
+            SaveUnreportedDrops();
             Log.SpoolWriteFailed(_logger, _directory, sample.Timestamp, ex);
             return null;
         }
@@ -561,6 +562,11 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
             full = full.Add(Drop());
         }
 
+        if (expired.Count + full.Count > 0)
+        {
+            SaveUnreportedDrops();
+        }
+
         if (expired.Count > 0)
         {
             _telemetry.SamplesDropped.Add(expired.Count, new KeyValuePair<string, object?>("reason", "spool_expired"));
@@ -586,7 +592,6 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     {
         _dropped = _dropped.Add(timestamp);
         _unreported = _unreported.Add(timestamp);
-        SaveUnreportedDrops();
     }
 
     /// <summary>Keeps drops not yet acknowledged by the server (the report in flight included) across restarts, so no gap goes unreported.</summary>

@@ -29,7 +29,7 @@ internal sealed class MetricsSender(HttpClient http, IOptions<AgentOptions> opti
 
     private async Task<SendOutcome> PostAsync(Uri endpoint, byte[] body, int count, string? agentId, CancellationToken cancellationToken)
     {
-        using var activity = AgentTelemetry.ActivitySource.StartActivity(count == 1 && endpoint == _endpoint ? "send sample" : "send batch");
+        using var activity = AgentTelemetry.ActivitySource.StartActivity(endpoint == _endpoint ? "send sample" : "send batch");
         activity?.SetTag("monitoring.agent.id", agentId);
         activity?.SetTag("monitoring.batch.size", count);
         using var timeout = new CancellationTokenSource(_timeout, time);

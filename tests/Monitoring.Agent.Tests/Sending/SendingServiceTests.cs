@@ -112,8 +112,9 @@ public sealed class SendingServiceTests : IDisposable
         {
             await Eventually.TrueAsync(() => server.Requests.Count == 1, "the first attempt failed");
             queue.Enqueue(Sample(1));
-            time.Advance(TimeSpan.FromSeconds(10));
-            await Eventually.TrueAsync(() => server.Accepted == 2 && Acknowledged(queue), "both samples were accepted");
+
+            // In steps, as the backoff's timer may start only after the test saw the failed attempt.
+            await Eventually.TrueAsync(() => server.Accepted == 2 && Acknowledged(queue), "both samples were accepted", () => time.Advance(TimeSpan.FromMilliseconds(500)));
         });
 
         Assert.Equal([[0], [1], [0]], server.Requests.Select(Seconds));
@@ -135,9 +136,7 @@ public sealed class SendingServiceTests : IDisposable
 
         await RunHostedServicesAsync(services, async () =>
         {
-            await Eventually.TrueAsync(() => server.Requests.Count == 1, "the live sample failed");
-            time.Advance(TimeSpan.FromSeconds(1));
-            await Eventually.TrueAsync(() => server.Accepted == 1, "a probe with the oldest sample was accepted");
+            await Eventually.TrueAsync(() => server.Accepted == 1, "after the live sample failed, a probe with the oldest sample was accepted", () => time.Advance(TimeSpan.FromMilliseconds(50)));
 
             queue.Enqueue(Sample(4));
             await Eventually.TrueAsync(() => server.Accepted == 2, "the next live sample was accepted");
@@ -166,13 +165,18 @@ public sealed class SendingServiceTests : IDisposable
 
         await RunHostedServicesAsync(services, async () =>
         {
-            await Eventually.TrueAsync(() => server.Accepted == 2, "the live sample and the first batch were accepted");
-            time.Advance(TimeSpan.FromSeconds(1.9));
+            await Eventually.TrueAsync(() => server.Accepted == 2 && queue.Status.Depth == 2, "the live sample and the first batch were accepted");
+
+            // The next batch is due two seconds after the first was acknowledged, however late the sender saw the clock move.
+            for (var step = 0; step < 19; step++)
+            {
+                time.Advance(TimeSpan.FromSeconds(0.1));
+                await Task.Delay(10, TestContext.Current.CancellationToken);
+            }
+
             await Task.Delay(200, TestContext.Current.CancellationToken);
             Assert.Equal(2, server.Requests.Count);
-
-            time.Advance(TimeSpan.FromSeconds(0.1));
-            await Eventually.TrueAsync(() => server.Accepted == 3 && Acknowledged(queue), "the second batch was accepted two seconds after the first");
+            await Eventually.TrueAsync(() => server.Accepted == 3 && Acknowledged(queue), "the second batch was accepted", () => time.Advance(TimeSpan.FromMilliseconds(50)));
         });
 
         Assert.Equal([[4], [0, 1], [2, 3]], server.Requests.Select(Seconds));

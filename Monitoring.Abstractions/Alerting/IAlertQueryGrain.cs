@@ -1,0 +1,15 @@
+using Monitoring.Contracts;
+
+namespace Monitoring.Abstractions.Alerting;
+
+/// <summary>Reads of the alert tables; a stateless worker on every silo.</summary>
+[Alias("Monitoring.IAlertQueryGrain")]
+public interface IAlertQueryGrain : IGrainWithIntegerKey
+{
+    /// <summary>The fleet's alerts whose newest transition left them in one of <paramref name="states"/>.</summary>
+    [Alias("Current")]
+    Task<IReadOnlyList<AlertEvent>> Current(IReadOnlyList<string> states);
+
+    [Alias("History")]
+    Task<AlertHistory> History(DateTimeOffset from, DateTimeOffset to, string? agentId);
+}

@@ -1,0 +1,47 @@
+using Monitoring.Contracts;
+
+namespace Monitoring.Abstractions.Alerting;
+
+/// <summary>
+/// The cluster's alert rules (one grain, key 0). Called on rule changes and by each silo's rule cache, never per sample.
+/// </summary>
+[Alias("Monitoring.IAlertRuleSetGrain")]
+public interface IAlertRuleSetGrain : IGrainWithIntegerKey
+{
+    [Alias("GetRules")]
+    Task<AlertRuleList> GetRules();
+
+    /// <summary>The rules when their version differs from <paramref name="knownVersion"/>, else null.</summary>
+    [Alias("GetIfChanged")]
+    Task<AlertRuleList?> GetIfChanged(long knownVersion);
+
+    /// <summary>Adds a validated rule; <see cref="RuleChangeOutcome.Conflict"/> when its id is taken.</summary>
+    [Alias("Add")]
+    Task<RuleChange> Add(AlertRule rule);
+
+    /// <summary>Replaces rule <paramref name="id"/> with a validated rule of the same id.</summary>
+    [Alias("Replace")]
+    Task<RuleChange> Replace(string id, AlertRule rule);
+
+    [Alias("Remove")]
+    Task<RuleChange> Remove(string id);
+
+    /// <summary>The rules as a rules file in <c>yaml</c> or <c>json</c>, the format the silo seeds from.</summary>
+    [Alias("Export")]
+    Task<string> Export(string format);
+}
+
+[GenerateSerializer, Alias("Monitoring.RuleChangeOutcome")]
+public enum RuleChangeOutcome
+{
+    Done,
+    NotFound,
+    Conflict,
+}
+
+/// <summary>What a change did, the rule as stored and the rule set's version after it.</summary>
+[GenerateSerializer, Immutable, Alias("Monitoring.RuleChange")]
+public sealed record RuleChange(
+    [property: Id(0)] RuleChangeOutcome Outcome,
+    [property: Id(1)] AlertRule? Rule,
+    [property: Id(2)] long Version);

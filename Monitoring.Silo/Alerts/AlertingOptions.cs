@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Monitoring.Silo.Alerts;
+
+/// <summary>Settings of section <c>Alerting</c>.</summary>
+public sealed class AlertingOptions
+{
+    public const string SectionName = "Alerting";
+
+    /// <summary>A YAML (<c>.yaml</c>, <c>.yml</c>) or JSON rules file that seeds the rule set at first start instead of the defaults.</summary>
+    public string? RulesFile { get; set; }
+
+    /// <summary>How often each silo asks the rule-set grain whether the rules changed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan RuleRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Collection intervals without a sample before an agent is down and <c>agent_down</c> fires.</summary>
+    [Range(2, 1000)]
+    public int MissedIntervalsBeforeDown { get; set; } = Ingest.Liveness.MissedIntervalsBeforeDown;
+
+    /// <summary>An alert that fired or resolved more than <see cref="FlapChanges"/> times within <see cref="FlapWindow"/> is flapping.</summary>
+    [Range(2, 1000)]
+    public int FlapChanges { get; set; } = 4;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan FlapWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a resolved alert stays listed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan ResolvedRetention { get; set; } = TimeSpan.FromHours(1);
+}
