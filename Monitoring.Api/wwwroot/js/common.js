@@ -139,3 +139,28 @@ export function showLiveState(indicator, state) {
   indicator.dataset.state = state;
   indicator.textContent = liveLabels[state] ?? state;
 }
+
+/** A value as the alert's series shows it: percents with a unit, anything else as a plain number. */
+function formatAlertValue(series, value) {
+  if (value === null || value === undefined) return '–';
+  return series.endsWith('percent') ? formatPercent(value) : String(Math.round(value * 100) / 100);
+}
+
+/** One alert as a table row; every string (rule name, summary, labels) comes from users or agents and is set as text. */
+export function alertRow(alert, { withAgent }) {
+  const since = el('time', { text: formatAgo(alert.state_since), attrs: { datetime: alert.state_since, title: formatTime(alert.state_since) } });
+  const state = el('span', { className: 'status', text: alert.state, attrs: { 'data-status': alert.state } });
+  const stateCell = el('td', {}, [state]);
+  if (alert.flapping) stateCell.append(el('span', { className: 'flapping', text: 'flapping' }));
+  const threshold = alert.threshold === null || alert.threshold === undefined ? '' : ` (threshold ${formatAlertValue(alert.series, alert.threshold)})`;
+  return el('tr', { attrs: { 'data-alert-id': alert.id } }, [
+    stateCell,
+    el('td', {}, [el('span', { className: 'severity', text: alert.severity, attrs: { 'data-severity': alert.severity } })]),
+    ...(withAgent ? [el('td', {}, [el('a', { text: alert.agent_name, attrs: { href: agentHref(alert.agent_id), title: alert.agent_id } })])] : []),
+    el('td', { text: alert.rule_name }),
+    el('td', { className: 'series', text: alert.series }),
+    el('td', { text: `${formatAlertValue(alert.series, alert.value)}${threshold}` }),
+    el('td', {}, [since]),
+    el('td', { className: 'summary', text: alert.summary }),
+  ]);
+}
