@@ -29,12 +29,18 @@ public sealed class AlertsTests(DashboardFixture fixture)
         var ruleUri = rule.Headers.Location!;
         try
         {
-            await FireAsync(http, id);
-
+            Assert.Equal(HttpStatusCode.OK, (await http.PostSampleAsync(Samples.Sample(id, Samples.RecentTime(120), cpu: 10))).StatusCode);
             await using var browser = await fixture.OpenAsync();
             var page = browser.Page;
             await page.GotoAsync("./");
-            await Expect(page.Locator($"[data-agent-id='{id}'] .alert-count")).ToHaveTextAsync("1");
+            var count = page.Locator($"[data-agent-id='{id}'] .alert-count");
+            await Expect(count).ToHaveTextAsync("0");
+            await Expect(page.Locator("#live-state")).ToHaveAttributeAsync("data-state", "live");
+
+            await FireAsync(http, id);
+
+            // Without a reload: the live samples make the page read the alert counts again within 5 s.
+            await Expect(count).ToHaveTextAsync("1", new() { Timeout = 10_000 });
             await Expect(page.Locator(".total[data-kind='alerts'] .total-count")).Not.ToHaveTextAsync("0");
             await browser.ScreenshotAsync("alerts-fleet");
 

@@ -290,6 +290,16 @@ async function load() {
   }
 }
 
+// A sample may fire or resolve an alert: while samples arrive, counts are read again at most every 5 s.
+let alertsDue = 0;
+function refreshAlertsSoon() {
+  if (alertsDue) return;
+  alertsDue = setTimeout(() => {
+    alertsDue = 0;
+    loadAlerts();
+  }, 5000);
+}
+
 function onSample(sample) {
   const added = !rows.has(sample.agent_id) && upsert({
     agent_id: sample.agent_id,
@@ -303,6 +313,7 @@ function onSample(sample) {
   rows.get(sample.agent_id).applySample(sample);
   if (added) render();
   else renderTotals();
+  refreshAlertsSoon();
 }
 
 for (const th of document.querySelectorAll('[role=columnheader][data-sort]')) {
