@@ -7,8 +7,6 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
     Args = args,
     ContentRootPath = AppContext.BaseDirectory,
-    // Settings are read once at start (a restart applies a change), so no file watcher thread sits on appsettings.json.
-    Configuration = new ConfigurationManager { ["hostBuilder:reloadConfigOnChange"] = "false" },
 });
 
 // Under systemd: Type=notify readiness and stopping, and log lines with journal priorities; elsewhere it does nothing.
