@@ -40,18 +40,47 @@ public sealed class DashboardTests(DashboardFixture fixture)
 
         foreach (var (id, cpu) in ids.Zip(["21.5 %", "64.0 %"]))
         {
-            var row = page.Locator($"tr[data-agent-id='{id}']");
-            await Expect(row.Locator("td.name a")).ToHaveTextAsync($"name of {id}");
-            await Expect(row.Locator("td.name a")).ToHaveAttributeAsync("href", $"agent.html?id={id}");
+            var row = page.Locator($"[data-agent-id='{id}']");
+            await Expect(row.Locator(".name a")).ToHaveTextAsync($"name of {id}");
+            await Expect(row.Locator(".name a")).ToHaveAttributeAsync("href", $"agent.html?id={id}");
             await Expect(row.Locator(".status")).ToHaveTextAsync("up");
             await Expect(row.Locator(".bar-label").First).ToHaveTextAsync(cpu);
         }
 
         await Expect(page.Locator(".total[data-kind='total'] .total-count")).Not.ToHaveTextAsync("0");
+        await page.Locator("#filter").FillAsync(prefix);
+        await Expect(page.Locator("#agent-rows > .row")).ToHaveCountAsync(2);
+        var cpuHeader = page.Locator("[role=columnheader][data-sort='cpu_percent']");
+        await cpuHeader.ClickAsync();
+        await Expect(page.Locator("#agent-rows > .row").First).ToHaveAttributeAsync("data-agent-id", ids[0]);
+        await cpuHeader.ClickAsync();
+        await Expect(cpuHeader).ToHaveAttributeAsync("aria-sort", "descending");
+        await Expect(page.Locator("#agent-rows > .row").First).ToHaveAttributeAsync("data-agent-id", ids[1]);
         await page.Locator("#filter").FillAsync(ids[1]);
-        await Expect(page.Locator("#agents tbody tr")).ToHaveCountAsync(1);
-        await Expect(page.Locator($"tr[data-agent-id='{ids[1]}']")).ToBeVisibleAsync();
+        await Expect(page.Locator("#agent-rows > .row")).ToHaveCountAsync(1);
+        await Expect(page.Locator($"[data-agent-id='{ids[1]}']")).ToBeVisibleAsync();
         await browser.ScreenshotAsync("fleet");
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
+    public async Task Fleet_page_without_agents_tells_how_to_start_one()
+    {
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        // The shared cluster always has agents: this one answer of the real API is replaced by an empty fleet.
+        await page.RouteAsync("**/api/v1/agents", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            ContentType = "application/json",
+            Body = """{"agents":[]}""",
+        }));
+        await page.GotoAsync("./");
+
+        await Expect(page.Locator("#empty")).ToBeVisibleAsync();
+        await Expect(page.Locator("#fleet")).ToBeHiddenAsync();
+        await Expect(page.Locator("#empty-command")).ToHaveTextAsync(
+            $"SERVER_URL={fixture.BaseAddress.GetLeftPart(UriPartial.Authority)} AGENT_ID=web-01 dotnet run --project Monitoring.Agent");
+        await browser.ScreenshotAsync("fleet-empty");
         Assert.Empty(browser.Errors);
     }
 
@@ -72,11 +101,24 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await page.GotoAsync($"agent.html?id={id}&range=3600");
 
         await Expect(page.Locator("#agent-name")).ToHaveTextAsync($"host {id}");
-        foreach (var chart in new[] { "cpu", "memory", "disk" })
+        // Each chart, the series it must draw from history (legend labels), and so its points: one per sample per series.
+        (string Chart, string[] Series)[] expected =
+        [
+            ("cpu", ["total", "total (bucket max)", "core 0", "core 1"]),
+            ("memory", ["used"]),
+            ("swap", ["used"]),
+            ("disk", ["/", "/home"]),
+            ("network", ["eth0 in", "eth0 out"]),
+            ("latency", ["db.internal:5432", "https://example.org/health"]),
+            ("reachability", ["db.internal:5432", "https://example.org/health"]),
+            ("load", ["1 min", "5 min", "15 min"]),
+        ];
+        foreach (var (chart, series) in expected)
         {
             var target = page.Locator($"[data-chart='{chart}']");
-            Assert.InRange(await PointsAsync(target), samples.Length, int.MaxValue);
+            Assert.Equal(samples.Length * series.Length, await PointsAsync(target));
             await Expect(target.Locator("canvas")).ToHaveCountAsync(1);
+            await Expect(target.Locator(".u-legend .u-series:not(:first-child) .u-label")).ToHaveTextAsync(series);
         }
 
         await Expect(page.Locator("#info")).ToContainTextAsync("1.2.3");
@@ -99,7 +141,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await using var browser = await fixture.OpenAsync();
         var page = browser.Page;
         await page.GotoAsync("./");
-        var row = page.Locator($"tr[data-agent-id='{id}']");
+        var row = page.Locator($"[data-agent-id='{id}']");
         await Expect(row.Locator(".bar-label").First).ToHaveTextAsync("5.0 %");
         await Expect(page.Locator("#live-state")).ToHaveAttributeAsync("data-state", "live", Soon);
 
@@ -108,7 +150,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await http.PostSampleAsync(Samples.Sample(newcomer, Samples.RecentTime(5), cpu: 42, name: "brand new host"));
 
         await Expect(row.Locator(".bar-label").First).ToHaveTextAsync("77.5 %", WithinTwoSeconds);
-        await Expect(page.Locator($"tr[data-agent-id='{newcomer}'] td.name a")).ToHaveTextAsync("brand new host", WithinTwoSeconds);
+        await Expect(page.Locator($"[data-agent-id='{newcomer}'] .name a")).ToHaveTextAsync("brand new host", WithinTwoSeconds);
         await browser.ScreenshotAsync("fleet-live");
         Assert.Empty(browser.Errors);
     }
@@ -157,7 +199,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         var response = await page.GotoAsync("./");
         Assert.Contains("script-src 'self'", (await response!.AllHeadersAsync())["content-security-policy"], StringComparison.Ordinal);
 
-        var link = page.Locator($"tr[data-agent-id='{id}'] td.name a");
+        var link = page.Locator($"[data-agent-id='{id}'] .name a");
         await Expect(link).ToHaveTextAsync(name);
         await Expect(page.Locator("#agents img")).ToHaveCountAsync(0);
         await browser.ScreenshotAsync("xss-fleet");

@@ -42,7 +42,7 @@ public sealed class ReconnectTests(DashboardFixture fixture)
             await http.PostSampleAsync(Samples.Sample(id, Samples.RecentTime(1), cpu: 88));
         }
 
-        await Expect(page.Locator($"tr[data-agent-id='{id}'] .bar-label").First).ToHaveTextAsync("88.0 %", new() { Timeout = 2000 });
+        await Expect(page.Locator($"[data-agent-id='{id}'] .bar-label").First).ToHaveTextAsync("88.0 %", new() { Timeout = 2000 });
         await browser.ScreenshotAsync("fleet-reconnected");
         Assert.Empty(browser.ScriptErrors);
     }

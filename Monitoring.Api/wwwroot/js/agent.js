@@ -9,6 +9,9 @@ const agentId = params.get('id') ?? '';
 const api = `api/v1/metrics/${encodeURIComponent(agentId)}`;
 const maxPoints = 600;
 
+/** The CPU chart's line of bucket maxima; not a history series name, so it never collides with one. */
+const peakCpu = 'cpu_percent (max)';
+
 const palette = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569', '#ea580c'];
 
 const number = (digits) => (value) => (value === null || value === undefined ? '–' : value.toFixed(digits));
@@ -19,6 +22,7 @@ const charts = [
     id: 'cpu', title: 'CPU (total and per core)', format: formatPercent, range: [0, 100],
     label: (name) => {
       if (name === 'cpu_percent') return 'total';
+      if (name === peakCpu) return 'total (bucket max)';
       const match = /^cpu\.core\[(\d+)\]$/.exec(name);
       return match ? `core ${match[1]}` : undefined;
     },
@@ -68,6 +72,9 @@ function toPoint(item) {
   for (const [name, value] of Object.entries(series)) {
     values.set(name, typeof value === 'object' && value !== null ? value.avg : value);
   }
+  // An average over a long bucket hides short spikes: the CPU chart also draws each bucket's peak.
+  const cpuMax = series.cpu_percent?.max ?? item.cpu_percent?.max;
+  if (cpuMax !== undefined && cpuMax !== null) values.set(peakCpu, cpuMax);
   const headline = { cpu_percent: item.cpu_percent, 'memory.percent': item.memory_percent, 'disk.percent': item.disk_percent };
   for (const [name, value] of Object.entries(headline)) {
     if (!values.has(name) && value !== undefined && value !== null) values.set(name, typeof value === 'object' ? value.avg : value);
@@ -96,7 +103,8 @@ async function loadHistory() {
   try {
     const history = await getJson(`${api}/history?${query}`);
     points = (history.buckets ?? history.samples ?? []).map(toPoint);
-    const info = history.step_seconds ? `${points.length} points, one per ${formatDuration(history.step_seconds)}` : `${points.length} samples`;
+    const count = (noun) => `${points.length} ${noun}${points.length === 1 ? '' : 's'}`;
+    const info = history.step_seconds ? `${count('point')}, one per ${formatDuration(history.step_seconds)}` : count('sample');
     document.getElementById('range-info').textContent = `${formatTime(from.toISOString())} – ${formatTime(to.toISOString())} · ${info}`;
     drawCharts();
   } catch (failure) {
@@ -115,7 +123,10 @@ function drawCharts() {
       members = Object.entries(chart.fallback).filter(([name]) => names.has(name)).map(([name, label]) => ({ name, label }));
     }
     members.sort((a, b) => a.label.localeCompare(b.label, undefined, { numeric: true }));
-    if (chart.id === 'cpu') members.sort((a, b) => (a.name === 'cpu_percent' ? -1 : b.name === 'cpu_percent' ? 1 : 0));
+    if (chart.id === 'cpu') {
+      const rank = (name) => (name === 'cpu_percent' ? 0 : name === peakCpu ? 1 : 2);
+      members.sort((a, b) => rank(a.name) - rank(b.name));
+    }
     seen.add(chart.id);
     drawChart(container, chart, members);
   }
@@ -166,7 +177,8 @@ function drawChart(container, chart, members) {
       {},
       ...members.map((m, i) => ({
         label: m.label,
-        stroke: palette[i % palette.length],
+        stroke: m.name === peakCpu ? palette[0] : palette[i % palette.length],
+        dash: m.name === peakCpu ? [4, 4] : undefined,
         width: 1.5,
         value: (_, v) => chart.format(v),
         points: { show: (u) => u.data[0].length < 60 },
@@ -288,6 +300,8 @@ window.addEventListener('resize', () => {
   for (const entry of rendered.values()) entry.plot?.setSize({ width: Math.max(300, entry.target.clientWidth), height: 220 });
 });
 setInterval(renderInfo, 5000);
+// Status changes without a sample (an agent going down) come from the API, not from the live feed.
+setInterval(() => agentId && loadInfo(), 30000);
 
 if (!agentId) {
   showError('No agent chosen: open an agent from the fleet page.');

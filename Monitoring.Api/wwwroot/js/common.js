@@ -63,8 +63,10 @@ export function formatAgo(iso, now = Date.now()) {
   return `${formatDuration((now - Date.parse(iso)) / 1000)} ago`;
 }
 
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+
 export function formatTime(iso) {
-  return iso ? new Date(iso).toLocaleString() : '–';
+  return iso ? timeFormat.format(new Date(iso)) : '–';
 }
 
 /**

@@ -1,5 +1,4 @@
 // The fleet page: every agent with status, headline bars, a one-hour CPU sparkline and last seen; live over SSE.
-import uPlot from '../lib/uplot/uPlot.esm.js';
 import { getJson, el, agentHref, formatPercent, formatAgo, formatTime, LiveConnection, showLiveState } from './common.js';
 
 const sparkSeconds = 3600;
@@ -7,8 +6,10 @@ const sparkPoints = 30;
 const sparkConcurrency = 4;
 const refreshMilliseconds = 30000;
 
+// The chart library is needed only once sparklines draw, so the table never waits for it.
+const chartLibrary = import('../lib/uplot/uPlot.esm.js');
 const rows = new Map();
-const tbody = document.querySelector('#agents tbody');
+const rowList = document.getElementById('agent-rows');
 const filterInput = document.getElementById('filter');
 const statusFilter = document.getElementById('status-filter');
 let sort = { key: 'agent_id', descending: false };
@@ -22,13 +23,14 @@ class AgentRow {
     this.bars = ['cpu_percent', 'memory_percent', 'disk_percent'].map((key) => new Bar(key));
     this.lastSeen = el('time');
     this.spark = el('div', { className: 'spark' });
-    this.tr = el('tr', { attrs: { 'data-agent-id': agent.agent_id } }, [
-      el('td', {}, [this.status]),
-      el('td', { className: 'name' }, [this.name]),
-      el('td', { className: 'id', text: agent.agent_id }),
-      ...this.bars.map((bar) => el('td', {}, [bar.node])),
-      el('td', {}, [this.spark]),
-      el('td', {}, [this.lastSeen]),
+    const cell = (className, children, text) => el('div', { className: `cell ${className}`, text, attrs: { role: 'cell' } }, children);
+    this.node = el('div', { className: 'row', attrs: { role: 'row', 'data-agent-id': agent.agent_id } }, [
+      cell('state', [this.status]),
+      cell('name', [this.name]),
+      cell('id', [], agent.agent_id),
+      ...this.bars.map((bar) => cell('value', [bar.node])),
+      cell('trend', [this.spark]),
+      cell('seen', [this.lastSeen]),
     ]);
     this.sparkState = 'none';
     this.sparkData = [[], []];
@@ -72,7 +74,7 @@ class AgentRow {
       });
       // Two identical animations under different names: switching between them replays the highlight.
       this.flash = this.flash === 'fresh-a' ? 'fresh-b' : 'fresh-a';
-      this.tr.className = this.flash;
+      this.node.className = `row ${this.flash}`;
     }
     if (this.sparkState === 'drawn' && sample.cpu_percent !== null && sample.cpu_percent !== undefined) {
       const [times, values] = this.sparkData;
@@ -103,6 +105,7 @@ class AgentRow {
         values.push(cpuOf(point));
       }
       this.sparkData = [times, values];
+      const { default: uPlot } = await chartLibrary;
       this.chart = new uPlot(sparkOptions(), this.sparkData, this.spark);
       this.spark.dataset.points = String(times.length);
       this.sparkState = 'drawn';
@@ -212,15 +215,15 @@ function render() {
     .filter((row) => (!status || row.agent.status === status)
       && (!text || row.agent.agent_id.toLowerCase().includes(text) || row.agent.agent_name.toLowerCase().includes(text)))
     .sort(compare);
-  tbody.replaceChildren(...shown.map((row) => row.tr));
+  rowList.replaceChildren(...shown.map((row) => row.node));
   document.getElementById('shown').textContent = `${shown.length} of ${rows.size} shown`;
   document.getElementById('empty').hidden = rows.size > 0;
   document.getElementById('fleet').hidden = rows.size === 0;
-  for (const th of document.querySelectorAll('th[data-sort]')) {
+  for (const th of document.querySelectorAll('[role=columnheader][data-sort]')) {
     th.setAttribute('aria-sort', th.dataset.sort === sort.key ? (sort.descending ? 'descending' : 'ascending') : 'none');
   }
   renderTotals();
-  tbody.dataset.rendered = String(shown.length);
+  rowList.dataset.rendered = String(shown.length);
 }
 
 function renderTotals() {
@@ -277,7 +280,7 @@ function onSample(sample) {
   else renderTotals();
 }
 
-for (const th of document.querySelectorAll('th[data-sort]')) {
+for (const th of document.querySelectorAll('[role=columnheader][data-sort]')) {
   th.tabIndex = 0;
   const toggle = () => {
     sort = { key: th.dataset.sort, descending: sort.key === th.dataset.sort ? !sort.descending : false };
@@ -295,6 +298,7 @@ filterInput.addEventListener('input', render);
 statusFilter.addEventListener('change', render);
 document.getElementById('empty-command').textContent =
   `SERVER_URL=${location.origin} AGENT_ID=web-01 dotnet run --project Monitoring.Agent`;
+document.getElementById('empty-binary-command').textContent = `SERVER_URL=${location.origin} AGENT_ID=web-01 ./Monitoring.Agent`;
 
 const indicator = document.getElementById('live-state');
 new LiveConnection('api/v1/live', {

@@ -71,6 +71,15 @@ public sealed class LiveFeedTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task OpenApi_document_describes_the_live_stream_as_server_sent_events()
+    {
+        var json = await (await _http.FetchAsync("/openapi/v1.json")).ReadJsonAsync();
+
+        var content = json.GetProperty("paths").GetProperty("/api/v1/live").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content");
+        Assert.True(content.TryGetProperty("text/event-stream", out _));
+    }
+
+    [Fact]
     public async Task Dashboard_pages_are_served_with_a_content_security_policy_and_the_chart_library()
     {
         foreach (var path in new[] { "/", "/agent.html", "/js/fleet.js", "/lib/uplot/uPlot.esm.js" })
