@@ -22,4 +22,11 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(AlertList))]
 [JsonSerializable(typeof(AlertEvent))]
 [JsonSerializable(typeof(AlertHistory))]
+[JsonSerializable(typeof(NotificationAttempt))]
+[JsonSerializable(typeof(NotificationList))]
+[JsonSerializable(typeof(WebhookNotification))]
+[JsonSerializable(typeof(IReadOnlyList<AlertmanagerAlert>))]
+[JsonSerializable(typeof(Silence))]
+[JsonSerializable(typeof(SilenceList))]
+[JsonSerializable(typeof(Acknowledgement))]
 public sealed partial class MonitoringJsonContext : JsonSerializerContext;

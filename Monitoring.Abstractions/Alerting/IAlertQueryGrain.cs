@@ -10,6 +10,9 @@ public interface IAlertQueryGrain : IGrainWithIntegerKey
     [Alias("Current")]
     Task<IReadOnlyList<AlertEvent>> Current(IReadOnlyList<string> states);
 
+    [Alias("Notifications")]
+    Task<NotificationList> Notifications(string? alertId, int limit);
+
     [Alias("History")]
     Task<AlertHistory> History(DateTimeOffset from, DateTimeOffset to, string? agentId);
 }

@@ -10,5 +10,7 @@ public sealed class AlertQueryGrain(AlertReader reader) : Grain, IAlertQueryGrai
 {
     public Task<IReadOnlyList<AlertEvent>> Current(IReadOnlyList<string> states) => reader.CurrentAsync(states);
 
+    public Task<NotificationList> Notifications(string? alertId, int limit) => reader.NotificationsAsync(alertId, limit);
+
     public Task<AlertHistory> History(DateTimeOffset from, DateTimeOffset to, string? agentId) => reader.HistoryAsync(from, to, agentId);
 }
