@@ -18,6 +18,8 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(Dictionary<string, double>))]
 [JsonSerializable(typeof(AlertRule))]
 [JsonSerializable(typeof(AlertRuleList))]
+[JsonSerializable(typeof(AlertRulePreviewRequest))]
+[JsonSerializable(typeof(AlertRulePreview))]
 [JsonSerializable(typeof(AlertView))]
 [JsonSerializable(typeof(AlertList))]
 [JsonSerializable(typeof(AlertEvent))]

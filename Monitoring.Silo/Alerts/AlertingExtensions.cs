@@ -17,6 +17,7 @@ public static class AlertingExtensions
         silo.Services.AddSingleton<AlertRuleCache>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<AlertRuleCache>());
         silo.Services.AddSingleton<AlertReader>();
+        silo.Services.AddSingleton<AlertPreviewer>();
         silo.Services.AddSingleton<AlertHistoryWriter>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<AlertHistoryWriter>());
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, LivenessSweeper>();

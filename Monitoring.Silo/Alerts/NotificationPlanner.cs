@@ -67,8 +67,8 @@ public sealed class NotificationPlanner(AlertingOptions options)
         return due;
     }
 
-    /// <summary>The next reminder or Alertmanager re-send of a firing alert, if any.</summary>
-    public DateTimeOffset? NextDeadline(AgentAlertState state)
+    /// <summary>The next reminder or Alertmanager re-send of a firing alert that may notify (not flapping, not silenced), if any.</summary>
+    public DateTimeOffset? NextDeadline(AgentAlertState state, CompiledRuleSet rules, string agentId, DateTimeOffset now)
     {
         if (!HasReceivers)
         {
@@ -76,7 +76,8 @@ public sealed class NotificationPlanner(AlertingOptions options)
         }
 
         DateTimeOffset? next = null;
-        foreach (var alert in state.Alerts.Values.Where(a => a.State == AlertState.Firing && a.NotifiedState == "firing"))
+        foreach (var alert in state.Alerts.Values.Where(a => a.State == AlertState.Firing && a.NotifiedState == "firing"
+            && !a.Flapping && !rules.IsSilenced(a, agentId, now)))
         {
             if (alert.Acknowledged is null && alert.NotifiedAt is { } notified)
             {

@@ -233,7 +233,7 @@ public sealed class AgentGrain(
     {
         var now = time.GetUtcNow();
         DateTimeOffset? due = ruleSet is null ? null : Evaluator.NextDeadline(ruleSet);
-        if (Planner.NextDeadline(alerts.State) is { } notify && (due is null || notify < due))
+        if (ruleSet is not null && Planner.NextDeadline(alerts.State, ruleSet, AgentId, now) is { } notify && (due is null || notify < due))
         {
             due = notify;
         }
