@@ -26,6 +26,10 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("GetAlerts")]
     Task<AlertList> GetAlerts();
 
+    /// <summary>Acknowledges one of the agent's active alerts; null when it has no such alert pending, firing or unknown.</summary>
+    [Alias("Acknowledge")]
+    Task<AlertView?> Acknowledge(string alertId, Acknowledgement acknowledgement);
+
     /// <summary>Activates the grain so it watches the agent's liveness; called for every known agent when a silo starts.</summary>
     [Alias("Watch")]
     Task Watch();

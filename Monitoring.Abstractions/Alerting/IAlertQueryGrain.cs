@@ -10,6 +10,13 @@ public interface IAlertQueryGrain : IGrainWithIntegerKey
     [Alias("Current")]
     Task<IReadOnlyList<AlertEvent>> Current(IReadOnlyList<string> states);
 
+    [Alias("Notifications")]
+    Task<NotificationList> Notifications(string? alertId, int limit);
+
+    /// <summary>Replays a validated rule over stored history: of one agent, or of every agent in its scope.</summary>
+    [Alias("Preview")]
+    Task<AlertRulePreview> Preview(AlertRule rule, string? agentId, DateTimeOffset from, DateTimeOffset to);
+
     [Alias("History")]
     Task<AlertHistory> History(DateTimeOffset from, DateTimeOffset to, string? agentId);
 }

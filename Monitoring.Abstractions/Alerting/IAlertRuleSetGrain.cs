@@ -26,6 +26,20 @@ public interface IAlertRuleSetGrain : IGrainWithIntegerKey
     [Alias("Remove")]
     Task<RuleChange> Remove(string id);
 
+    /// <summary>Rules and silences when the version differs from <paramref name="knownVersion"/>, else null: what each silo caches.</summary>
+    [Alias("GetConfigurationIfChanged")]
+    Task<AlertConfiguration?> GetConfigurationIfChanged(long knownVersion);
+
+    [Alias("GetSilences")]
+    Task<SilenceList> GetSilences();
+
+    /// <summary>Adds a validated silence and gives it an id.</summary>
+    [Alias("AddSilence")]
+    Task<Silence> AddSilence(Silence silence);
+
+    [Alias("RemoveSilence")]
+    Task<bool> RemoveSilence(string id);
+
     /// <summary>The rules as a rules file in <c>yaml</c> or <c>json</c>, the format the silo seeds from.</summary>
     [Alias("Export")]
     Task<string> Export(string format);
@@ -45,3 +59,10 @@ public sealed record RuleChange(
     [property: Id(0)] RuleChangeOutcome Outcome,
     [property: Id(1)] AlertRule? Rule,
     [property: Id(2)] long Version);
+
+/// <summary>Everything a silo needs to evaluate and notify: rules and silences under one version.</summary>
+[GenerateSerializer, Immutable, Alias("Monitoring.AlertConfiguration")]
+public sealed record AlertConfiguration(
+    [property: Id(0)] long Version,
+    [property: Id(1)] IReadOnlyList<AlertRule> Rules,
+    [property: Id(2)] IReadOnlyList<Silence> Silences);

@@ -12,6 +12,11 @@ internal sealed class SystemCollector(SystemSources sources, TimeProvider time, 
 
     public async Task<SystemMetrics> CollectAsync(CancellationToken cancellationToken)
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            return CollectPortable();
+        }
+
         var earlier = _previous ?? ReadCounters();
         if (_previous is null)
         {
@@ -40,6 +45,29 @@ internal sealed class SystemCollector(SystemSources sources, TimeProvider time, 
                 : null,
             UptimeSeconds = Read<double?>("uptime", sources.UptimePath, static uptime => UptimeReading.Parse(uptime)),
             BootTime = now.Stat?.BootTime,
+        };
+    }
+
+    /// <summary>
+    /// Outside Linux only what .NET itself reports: the root disk, fixed drives and the CPU count, plus uptime on Windows
+    /// (macOS' tick count stops while the machine sleeps, so it is no uptime).
+    /// </summary>
+    private SystemMetrics CollectPortable()
+    {
+        var now = time.GetUtcNow();
+        TimeSpan? uptime = OperatingSystem.IsWindows() ? TimeSpan.FromMilliseconds(Environment.TickCount64) : null;
+        return new SystemMetrics
+        {
+            Timestamp = now,
+            Disk = ReadDisk(),
+            Cpu = new CpuMetrics { Count = Environment.ProcessorCount },
+            Disks = Try("mounts", "fixed drives", static () => DriveInfo.GetDrives()
+                .Where(drive => drive.DriveType == DriveType.Fixed && drive.IsReady)
+                .Select(drive => FileSystemUsage.Of(new MountEntry(drive.Name, drive.Name, drive.DriveFormat)))
+                .Take(SampleLimits.MaxMounts)
+                .ToList()),
+            UptimeSeconds = uptime is { } up ? Math.Round(up.TotalSeconds, 1) : null,
+            BootTime = now - uptime,
         };
     }
 

@@ -4,7 +4,7 @@ using Monitoring.Contracts;
 
 namespace Monitoring.Api.Alerts;
 
-/// <summary>Alert rules under <c>/api/v1/alert-rules</c>: list, read, create, replace, delete and export as a rules file.</summary>
+/// <summary>Alert rules under <c>/api/v1/alert-rules</c>: list, read, create, replace, delete, preview and export as a rules file.</summary>
 public static class AlertRulesApi
 {
     public static IEndpointRouteBuilder MapAlertRulesApi(this IEndpointRouteBuilder app)
@@ -13,6 +13,8 @@ public static class AlertRulesApi
 
         api.MapGet("", ListRules).WithName("ListAlertRules").WithSummary("Every rule and the rule set's version.");
         api.MapGet("export", Export).WithName("ExportAlertRules").WithSummary("The rules as a rules file (format=yaml|json), the format Alerting:RulesFile seeds from.");
+        api.MapPost("preview", Preview).WithName("PreviewAlertRule")
+            .WithSummary("Replay a rule (saved or not) over stored history: the transitions it would have made and the notifications it would have sent.");
         api.MapGet("{id}", GetRule).WithName("GetAlertRule").WithSummary("One rule.").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("", CreateRule).WithName("CreateAlertRule").WithSummary("Add a rule; its id defaults to a slug of its name.");
         api.MapPut("{id}", ReplaceRule).WithName("ReplaceAlertRule").WithSummary("Replace a rule.");
@@ -76,6 +78,51 @@ public static class AlertRulesApi
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteRule(string id, IGrainFactory grains) =>
         (await RuleSet(grains).Remove(id)).Outcome == RuleChangeOutcome.NotFound ? UnknownRule(id) : TypedResults.NoContent();
+
+    public static readonly TimeSpan MaxPreviewRange = TimeSpan.FromDays(31);
+
+    public static async Task<Results<Ok<AlertRulePreview>, ValidationProblem, ProblemHttpResult>> Preview(
+        AlertRulePreviewRequest request, IGrainFactory grains, TimeProvider time)
+    {
+        var errors = new Dictionary<string, string[]>();
+        AlertRule? rule = null;
+        if ((request.Rule is null) == (request.RuleId is null))
+        {
+            errors["rule"] = ["Give either rule (a rule to try) or rule_id (a saved rule)."];
+        }
+        else if (request.Rule is { } candidate)
+        {
+            rule = AlertRuleValidator.Validate(candidate, errors, "rule.");
+        }
+
+        if (request.AgentId is { } agent && !Ingest.SampleValidator.IsValidAgentId(agent))
+        {
+            errors["agent_id"] = ["agent_id must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-'."];
+        }
+
+        var to = request.To ?? time.GetUtcNow();
+        var from = request.From ?? to - TimeSpan.FromDays(1);
+        if (from >= to || to - from > MaxPreviewRange)
+        {
+            errors["from"] = [$"from must be earlier than to, at most {MaxPreviewRange.TotalDays} days before it."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The preview request is invalid.");
+        }
+
+        if (request.RuleId is { } id)
+        {
+            rule = (await RuleSet(grains).GetRules()).Rules.FirstOrDefault(r => r.Id == id);
+            if (rule is null)
+            {
+                return UnknownRule(id);
+            }
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<IAlertQueryGrain>(0).Preview(rule!, request.AgentId, from, to));
+    }
 
     private static IAlertRuleSetGrain RuleSet(IGrainFactory grains) => grains.GetGrain<IAlertRuleSetGrain>(0);
 

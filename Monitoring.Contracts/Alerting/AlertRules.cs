@@ -75,3 +75,43 @@ public sealed record AlertRuleList
     [JsonPropertyName("rules")]
     public IReadOnlyList<AlertRule> Rules { get; init; } = [];
 }
+
+/// <summary><c>POST /api/v1/alert-rules/preview</c>: a rule (or a saved rule's id) and the history range to replay it on.</summary>
+public sealed record AlertRulePreviewRequest
+{
+    [JsonPropertyName("rule")]
+    public AlertRule? Rule { get; init; }
+
+    [JsonPropertyName("rule_id")]
+    public string? RuleId { get; init; }
+
+    /// <summary>One agent; absent means every agent in the rule's scope (at most 200).</summary>
+    [JsonPropertyName("agent_id")]
+    public string? AgentId { get; init; }
+
+    [JsonPropertyName("from")]
+    public DateTimeOffset? From { get; init; }
+
+    [JsonPropertyName("to")]
+    public DateTimeOffset? To { get; init; }
+}
+
+/// <summary>What a rule would have done over stored history: its transitions and the notifications a receiver would have got.</summary>
+public sealed record AlertRulePreview
+{
+    [JsonPropertyName("agents")]
+    public int Agents { get; init; }
+
+    [JsonPropertyName("samples")]
+    public int Samples { get; init; }
+
+    [JsonPropertyName("transitions")]
+    public IReadOnlyList<AlertEvent> Transitions { get; init; } = [];
+
+    [JsonPropertyName("notifications")]
+    public int Notifications { get; init; }
+
+    /// <summary>True when an agent or sample cap cut the replay short.</summary>
+    [JsonPropertyName("truncated")]
+    public bool Truncated { get; init; }
+}

@@ -61,6 +61,14 @@ public sealed record AlertView
 
     [JsonPropertyName("resolved_at")]
     public DateTimeOffset? ResolvedAt { get; init; }
+
+    /// <summary>Set while acknowledged: no reminders until it resolves, worsens in severity, or the acknowledgement expires.</summary>
+    [JsonPropertyName("acknowledged")]
+    public Acknowledgement? Acknowledged { get; init; }
+
+    /// <summary>A silence matches it: it shows, but notifies nobody.</summary>
+    [JsonPropertyName("silenced")]
+    public bool Silenced { get; init; }
 }
 
 /// <summary><c>GET /api/v1/alerts</c>.</summary>

@@ -85,6 +85,24 @@ public sealed class AlertInstance
     [Id(17)]
     public string AgentName { get; set; } = "";
 
+    /// <summary>The last state notified (<c>firing</c> or <c>resolved</c>): a restart or a repeated transition never re-notifies it.</summary>
+    [Id(18)]
+    public string? NotifiedState { get; set; }
+
+    [Id(19)]
+    public DateTimeOffset? NotifiedAt { get; set; }
+
+    [Id(20)]
+    public Acknowledgement? Acknowledged { get; set; }
+
+    /// <summary>The severity when acknowledged: a worse one notifies again.</summary>
+    [Id(21)]
+    public string? AcknowledgedSeverity { get; set; }
+
+    /// <summary>When Alertmanager last heard that this alert still fires (it expires alerts not re-sent).</summary>
+    [Id(22)]
+    public DateTimeOffset? ResentAt { get; set; }
+
     public static string Key(string ruleId, string series) => ruleId + "\n" + series;
 
     public string StateName => Name(State);
@@ -98,8 +116,10 @@ public sealed class AlertInstance
         _ => "unknown",
     };
 
-    public AlertView ToView(string agentId) => new()
+    public AlertView ToView(string agentId, bool silenced = false) => new()
     {
+        Acknowledged = Acknowledged,
+        Silenced = silenced,
         Id = Id,
         RuleId = RuleId,
         RuleName = RuleName,

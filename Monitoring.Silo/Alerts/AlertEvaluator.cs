@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Monitoring.Abstractions.Alerting;
 using Monitoring.Contracts;
 
@@ -141,18 +140,6 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
         return next;
     }
 
-    public static string AlertId(string agentId, string ruleId, string series)
-    {
-        // FNV-1a: a short, stable id part for series names that may hold '/', ':' or brackets.
-        var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes(series))
-        {
-            hash = (hash ^ b) * 16777619u;
-        }
-
-        return $"{agentId}~{ruleId}~{hash:x8}";
-    }
-
     private void Evaluate(CompiledRule rule, string agentId, string agentName, string series, double value, DateTimeOffset now)
     {
         state.Alerts.TryGetValue(AlertInstance.Key(rule.Id, series), out var alert);
@@ -276,7 +263,7 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
         {
             alert = new AlertInstance
             {
-                Id = AlertId(agentId, rule.Id, series),
+                Id = AlertIds.For(agentId, rule.Id, series),
                 RuleId = rule.Id,
                 Series = series,
                 State = AlertState.Inactive,
@@ -327,6 +314,8 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
         else if (to == AlertState.Resolved)
         {
             alert.ResolvedAt = now;
+            alert.Acknowledged = null;
+            alert.AcknowledgedSeverity = null;
         }
 
         if (to is AlertState.Firing or AlertState.Resolved && from != AlertState.Unknown)

@@ -8,8 +8,9 @@ using Monitoring.Silo.Storage;
 namespace Monitoring.Silo.Alerts;
 
 /// <summary>
-/// The silo's one writer of alert transitions: every agent grain's events queue here and are committed together, one
-/// transaction per batch on one connection, into <c>alert_history</c> and the <c>alerts</c> table of newest states.
+/// The silo's one writer of alert transitions and notification attempts: every agent grain's events queue here and are
+/// committed together, one transaction per batch on one connection, into <c>alert_history</c>, the <c>alerts</c> table of
+/// newest states and <c>notifications</c>.
 /// </summary>
 public sealed partial class AlertHistoryWriter(SqliteConnections connections, ILogger<AlertHistoryWriter> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
@@ -25,7 +26,14 @@ public sealed partial class AlertHistoryWriter(SqliteConnections connections, IL
             return Task.CompletedTask;
         }
 
-        var pending = new PendingEvents(events);
+        return Enqueue(new PendingEvents(events, []));
+    }
+
+    /// <summary>Queues a notification attempt; delivery does not wait for it to be stored.</summary>
+    public void Record(NotificationAttempt attempt) => _queue.Writer.TryWrite(new PendingEvents([], [attempt]));
+
+    private Task Enqueue(PendingEvents pending)
+    {
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("The alert history writer has stopped.");
@@ -68,6 +76,13 @@ public sealed partial class AlertHistoryWriter(SqliteConnections connections, IL
             insert.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
 
+        using var attempt = connection.CreateCommand();
+        attempt.CommandText = "INSERT INTO notifications (at, alert_id, attempt) VALUES (@at, @alert_id, @attempt);";
+        foreach (var name in (string[])["@at", "@alert_id", "@attempt"])
+        {
+            attempt.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
         var batch = new List<PendingEvents>(MaxBatch);
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync())
@@ -77,12 +92,12 @@ public sealed partial class AlertHistoryWriter(SqliteConnections connections, IL
                 batch.Add(pending);
             }
 
-            Commit(connection, insert, batch);
+            Commit(connection, insert, attempt, batch);
             batch.Clear();
         }
     }
 
-    private void Commit(SqliteConnection connection, SqliteCommand insert, List<PendingEvents> batch)
+    private void Commit(SqliteConnection connection, SqliteCommand insert, SqliteCommand attempt, List<PendingEvents> batch)
     {
         try
         {
@@ -99,6 +114,15 @@ public sealed partial class AlertHistoryWriter(SqliteConnections connections, IL
                     insert.Parameters["@to"].Value = e.To;
                     insert.Parameters["@event"].Value = JsonSerializer.Serialize(e, MonitoringJsonContext.Default.AlertEvent);
                     insert.ExecuteNonQuery();
+                }
+
+                attempt.Transaction = transaction;
+                foreach (var a in batch.SelectMany(p => p.Attempts))
+                {
+                    attempt.Parameters["@at"].Value = UnixMicroseconds.From(a.At);
+                    attempt.Parameters["@alert_id"].Value = a.AlertId;
+                    attempt.Parameters["@attempt"].Value = JsonSerializer.Serialize(a, MonitoringJsonContext.Default.NotificationAttempt);
+                    attempt.ExecuteNonQuery();
                 }
 
                 transaction.Commit();
@@ -119,7 +143,7 @@ public sealed partial class AlertHistoryWriter(SqliteConnections connections, IL
         }
     }
 
-    private sealed record PendingEvents(IReadOnlyList<AlertEvent> Events)
+    private sealed record PendingEvents(IReadOnlyList<AlertEvent> Events, IReadOnlyList<NotificationAttempt> Attempts)
     {
         public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

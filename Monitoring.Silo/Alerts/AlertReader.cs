@@ -6,7 +6,7 @@ using Monitoring.Silo.Storage;
 
 namespace Monitoring.Silo.Alerts;
 
-/// <summary>Reads the alert tables: the fleet's current alerts and the transitions over a time range.</summary>
+/// <summary>Reads the alert tables: the fleet's current alerts, the transitions over a time range, notification attempts.</summary>
 public sealed class AlertReader(SqliteConnections connections)
 {
     public const int MaxEvents = 10_000;
@@ -42,6 +42,25 @@ public sealed class AlertReader(SqliteConnections connections)
         command.Parameters.AddWithValue("@agent", (object?)agentId ?? DBNull.Value);
         var events = await ReadEventsAsync(command, cancellationToken);
         return events.Count > MaxEvents ? new AlertHistory([.. events.Take(MaxEvents)], true) : new AlertHistory(events, false);
+    }
+
+    /// <summary>The newest notification attempts, of one alert or all, newest first.</summary>
+    public async Task<NotificationList> NotificationsAsync(string? alertId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = connections.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT attempt FROM notifications WHERE (@alert IS NULL OR alert_id = @alert) ORDER BY seq DESC LIMIT @limit;";
+        command.Parameters.AddWithValue("@alert", (object?)alertId ?? DBNull.Value);
+        command.Parameters.AddWithValue("@limit", limit);
+        var attempts = new List<NotificationAttempt>();
+        await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+        while (await rows.ReadAsync(cancellationToken))
+        {
+            attempts.Add(JsonSerializer.Deserialize(rows.GetString(0), MonitoringJsonContext.Default.NotificationAttempt)!);
+        }
+
+        return new NotificationList(attempts);
     }
 
     private static async Task<IReadOnlyList<AlertEvent>> ReadEventsAsync(SqliteCommand command, CancellationToken cancellationToken)

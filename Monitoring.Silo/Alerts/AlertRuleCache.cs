@@ -4,7 +4,7 @@ using Monitoring.Abstractions.Alerting;
 namespace Monitoring.Silo.Alerts;
 
 /// <summary>
-/// The silo's copy of the rule set: agent grains read it on every sample without a grain call, and the silo asks the
+/// The silo's copy of the rules and silences: agent grains read it on every sample without a grain call, and the silo asks the
 /// rule-set grain for a newer version every <see cref="AlertingOptions.RuleRefreshInterval"/> (one call per silo, not per agent).
 /// </summary>
 /// <remarks>Runs on Orleans' system-timer clock, so a test's fake grain clock does not stop rule refreshes.</remarks>
@@ -29,7 +29,7 @@ public sealed partial class AlertRuleCache(
         await _loading.WaitAsync();
         try
         {
-            return _current ??= CompiledRuleSet.From(await grains.GetGrain<IAlertRuleSetGrain>(0).GetRules());
+            return _current ??= CompiledRuleSet.From((await grains.GetGrain<IAlertRuleSetGrain>(0).GetConfigurationIfChanged(-1))!);
         }
         finally
         {
@@ -63,7 +63,7 @@ public sealed partial class AlertRuleCache(
             {
                 await Task.Delay(options.Value.RuleRefreshInterval, clock, _stopping.Token);
                 var known = _current?.Version ?? -1;
-                if (await grains.GetGrain<IAlertRuleSetGrain>(0).GetIfChanged(known) is { } changed)
+                if (await grains.GetGrain<IAlertRuleSetGrain>(0).GetConfigurationIfChanged(known) is { } changed)
                 {
                     _current = CompiledRuleSet.From(changed);
                     LogRulesChanged(logger, changed.Version, changed.Rules.Count);

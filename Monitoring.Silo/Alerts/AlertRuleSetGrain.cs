@@ -6,7 +6,7 @@ using Monitoring.Silo.Storage;
 namespace Monitoring.Silo.Alerts;
 
 /// <summary>
-/// Owns the rule set and its version in grain storage; seeds it at first activation from the configured rules file, or
+/// Owns the rule set, the silences and their one version in grain storage; seeds it at first activation from the configured rules file, or
 /// the defaults. Agent grains never call it: each silo's <see cref="AlertRuleCache"/> asks it for changes.
 /// </summary>
 public sealed partial class AlertRuleSetGrain(
@@ -71,11 +71,37 @@ public sealed partial class AlertRuleSetGrain(
         return await Commit(removed);
     }
 
+    public Task<AlertConfiguration?> GetConfigurationIfChanged(long knownVersion) =>
+        Task.FromResult(knownVersion == state.State.Version
+            ? null
+            : new AlertConfiguration(state.State.Version, [.. state.State.Rules], [.. state.State.Silences]));
+
+    public Task<SilenceList> GetSilences() => Task.FromResult(new SilenceList([.. state.State.Silences]));
+
+    public async Task<Silence> AddSilence(Silence silence)
+    {
+        var added = silence with { Id = Guid.NewGuid().ToString("N") };
+        state.State.Silences.Add(added);
+        await Commit(null);
+        return added;
+    }
+
+    public async Task<bool> RemoveSilence(string id)
+    {
+        if (state.State.Silences.RemoveAll(s => s.Id == id) == 0)
+        {
+            return false;
+        }
+
+        await Commit(null);
+        return true;
+    }
+
     public Task<string> Export(string format) => Task.FromResult(RulesFile.Write(Snapshot(), RulesFile.IsYaml(format)));
 
     private AlertRuleList Snapshot() => new() { Version = state.State.Version, Rules = [.. state.State.Rules] };
 
-    private async Task<RuleChange> Commit(AlertRule rule)
+    private async Task<RuleChange> Commit(AlertRule? rule)
     {
         state.State.Version++;
         try
@@ -111,4 +137,7 @@ public sealed class AlertRuleSetState
 
     [Id(1)]
     public List<AlertRule> Rules { get; set; } = [];
+
+    [Id(2)]
+    public List<Silence> Silences { get; set; } = [];
 }

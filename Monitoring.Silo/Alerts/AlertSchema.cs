@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Monitoring.Silo.Alerts;
 
-/// <summary>The alert tables, created idempotently at silo start: every transition, and each alert's newest state.</summary>
+/// <summary>The alert tables, created idempotently at silo start: every transition, each alert's newest state, and every notification attempt.</summary>
 public static class AlertSchema
 {
     private const string Tables = """
@@ -24,6 +24,13 @@ public static class AlertSchema
             at INTEGER NOT NULL,
             event TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS alerts_state ON alerts (state);
+
+        CREATE TABLE IF NOT EXISTS notifications (
+            seq INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            alert_id TEXT NOT NULL,
+            attempt TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS notifications_alert ON notifications (alert_id);
         """;
 
     public static void Create(SqliteConnection connection)

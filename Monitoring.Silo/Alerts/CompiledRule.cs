@@ -10,6 +10,7 @@ public sealed class CompiledRule
     private readonly Regex? _metricPattern;
     private readonly HashSet<string>? _agentIds;
     private readonly Regex? _agentPattern;
+    private readonly string _metric;
 
     public CompiledRule(AlertRule rule)
     {
@@ -29,14 +30,14 @@ public sealed class CompiledRule
                 RegexOptions.CultureInvariant);
         }
 
+        _metric = rule.Metric;
         if (rule.Scope?.AgentIds is { } ids)
         {
             _agentIds = new HashSet<string>(ids, StringComparer.Ordinal);
         }
         else if (rule.Scope?.Match is { } glob)
         {
-            _agentPattern = new Regex("^" + Regex.Escape(glob).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$",
-                RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+            _agentPattern = Glob.ToRegex(glob);
         }
     }
 
@@ -65,7 +66,7 @@ public sealed class CompiledRule
 
     public bool HasExactMetric => _metricPattern is null;
 
-    public bool MatchesSeries(string series) => _metricPattern?.IsMatch(series) ?? series == Rule.Metric;
+    public bool MatchesSeries(string series) => _metricPattern?.IsMatch(series) ?? series == _metric;
 
     /// <summary>Whether the value breaks the rule.</summary>
     public bool Breaches(double value) => Compare(value, Comparator, Threshold);
@@ -86,12 +87,11 @@ public sealed class CompiledRule
     };
 }
 
-/// <summary>One version of the rule set, compiled.</summary>
-public sealed class CompiledRuleSet(long version, IReadOnlyList<CompiledRule> rules)
+/// <summary>One version of the rules and silences, compiled.</summary>
+public sealed class CompiledRuleSet(long version, IReadOnlyList<CompiledRule> rules, IReadOnlyList<CompiledSilence> silences)
 {
     private readonly Dictionary<string, CompiledRule> _byId = rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
 
-    public static CompiledRuleSet Empty { get; } = new(0, []);
 
     public long Version { get; } = version;
 
@@ -99,5 +99,38 @@ public sealed class CompiledRuleSet(long version, IReadOnlyList<CompiledRule> ru
 
     public CompiledRule? Find(string id) => _byId.GetValueOrDefault(id);
 
-    public static CompiledRuleSet From(AlertRuleList list) => new(list.Version, [.. list.Rules.Select(r => new CompiledRule(r))]);
+    public IReadOnlyList<CompiledSilence> Silences { get; } = silences;
+
+    public bool IsSilenced(AlertInstance alert, string agentId, DateTimeOffset now) =>
+        Silences.Any(s => s.Matches(alert, agentId, now));
+
+    public static CompiledRuleSet From(AlertConfiguration configuration) => new(
+        configuration.Version,
+        [.. configuration.Rules.Select(r => new CompiledRule(r))],
+        [.. configuration.Silences.Select(s => new CompiledSilence(s))]);
+
+    public static CompiledRuleSet From(IReadOnlyList<AlertRule> rules) => new(0, [.. rules.Select(r => new CompiledRule(r))], []);
+}
+
+/// <summary>A silence made ready to match alerts.</summary>
+public sealed class CompiledSilence(Silence silence)
+{
+    private readonly Regex? _rule = silence.Matchers?.RuleId is { } rule ? Glob.ToRegex(rule) : null;
+    private readonly Regex? _agent = silence.Matchers?.AgentId is { } agent ? Glob.ToRegex(agent) : null;
+
+    public Silence Silence { get; } = silence;
+
+    public bool Matches(AlertInstance alert, string agentId, DateTimeOffset now) =>
+        now >= (Silence.StartsAt ?? DateTimeOffset.MinValue) && now < (Silence.EndsAt ?? DateTimeOffset.MaxValue)
+        && (_rule?.IsMatch(alert.RuleId) ?? true)
+        && (_agent?.IsMatch(agentId) ?? true)
+        && (Silence.Matchers?.Labels ?? new Dictionary<string, string>()).All(m => alert.Labels.TryGetValue(m.Key, out var v) && v == m.Value);
+}
+
+/// <summary><c>*</c> and <c>?</c> wildcards, case-insensitive, over the whole text.</summary>
+public static class Glob
+{
+    public static Regex ToRegex(string glob) =>
+        new("^" + Regex.Escape(glob).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$",
+            RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 }

@@ -24,6 +24,7 @@ public sealed class AgentGrain(
     HistoryReader reader,
     AlertRuleCache rules,
     AlertHistoryWriter alertHistory,
+    NotificationDispatcher notifications,
     IOptions<AlertingOptions> alerting,
     TimeProvider time) : Grain, IAgentGrain
 {
@@ -33,6 +34,7 @@ public sealed class AgentGrain(
     private static readonly TimeSpan MaxTimerWait = TimeSpan.FromMinutes(1);
 
     private AlertEvaluator? _evaluator;
+    private NotificationPlanner? _planner;
     private IGrainTimer? _timer;
     private DateTimeOffset _activatedAt;
 
@@ -46,6 +48,8 @@ public sealed class AgentGrain(
     private string AgentId => _agentId ??= AgentGrainKeys.ToAgentId(this.GetPrimaryKeyString());
 
     private AlertEvaluator Evaluator => _evaluator ??= new AlertEvaluator(alerts.State, alerting.Value);
+
+    private NotificationPlanner Planner => _planner ??= new NotificationPlanner(alerting.Value);
 
     private string AgentName => registration.RecordExists ? registration.State.AgentName : _latest?.AgentName ?? AgentId;
 
@@ -127,11 +131,31 @@ public sealed class AgentGrain(
         });
     }
 
-    public Task<AlertList> GetAlerts() =>
-        Task.FromResult(new AlertList([.. alerts.State.Alerts.Values
+    public async Task<AlertList> GetAlerts()
+    {
+        var ruleSet = await rules.GetAsync();
+        var now = time.GetUtcNow();
+        return new AlertList([.. alerts.State.Alerts.Values
             .Where(a => a.State != AlertState.Inactive)
             .OrderBy(a => a.StartedAt)
-            .Select(a => a.ToView(AgentId))]));
+            .Select(a => a.ToView(AgentId, ruleSet.IsSilenced(a, AgentId, now)))]);
+    }
+
+    public async Task<AlertView?> Acknowledge(string alertId, Acknowledgement acknowledgement)
+    {
+        var alert = alerts.State.Alerts.Values.FirstOrDefault(a => a.Id == alertId);
+        if (alert is null || alert.State is AlertState.Inactive or AlertState.Resolved)
+        {
+            return null;
+        }
+
+        alert.Acknowledged = acknowledgement with { At = time.GetUtcNow() };
+        alert.AcknowledgedSeverity = alert.Severity;
+        await alerts.WriteStateAsync();
+        var ruleSet = await rules.GetAsync();
+        Schedule(ruleSet);
+        return alert.ToView(AgentId, ruleSet.IsSilenced(alert, AgentId, time.GetUtcNow()));
+    }
 
     public Task Watch() => Task.CompletedTask;
 
@@ -157,7 +181,7 @@ public sealed class AgentGrain(
         }
 
         evaluator.OnSample(ruleSet, AgentId, AgentName, values, now);
-        await CommitAlertsAsync();
+        await CommitAlertsAsync(ruleSet, now);
         Schedule(ruleSet);
     }
 
@@ -172,21 +196,36 @@ public sealed class AgentGrain(
             evaluator.OnDown(ruleSet, AgentId, AgentName, now - _lastSeen, DownAfter, now);
         }
 
-        await CommitAlertsAsync();
+        await CommitAlertsAsync(ruleSet, now);
         Schedule(ruleSet);
     }
 
-    /// <summary>Persists the alert state and appends the transitions to the alert history, only when something changed.</summary>
-    private async Task CommitAlertsAsync()
+    /// <summary>
+    /// Persists the alert state (with what is about to be notified) when something changed, appends the transitions to
+    /// the alert history, then queues the notifications: a crash in between loses a notification rather than repeating one.
+    /// </summary>
+    private async Task CommitAlertsAsync(CompiledRuleSet ruleSet, DateTimeOffset now)
     {
-        if (_evaluator is not { HasEvents: true } evaluator)
+        var evaluator = Evaluator;
+        var due = Planner.Plan(alerts.State, ruleSet, AgentId, now, out var notifiedChanged);
+        if (!evaluator.HasEvents && !notifiedChanged)
         {
+            Send(due);
             return;
         }
 
         var events = evaluator.TakeEvents();
         await alerts.WriteStateAsync();
         await alertHistory.AppendAsync(events);
+        Send(due);
+    }
+
+    private void Send(IReadOnlyList<AlertNotification> due)
+    {
+        foreach (var notification in due)
+        {
+            notifications.Enqueue(notification);
+        }
     }
 
     /// <summary>Points the one timer at the next deadline: a pending alert's <c>for</c>, a kept alert's end, or liveness.</summary>
@@ -194,6 +233,11 @@ public sealed class AgentGrain(
     {
         var now = time.GetUtcNow();
         DateTimeOffset? due = ruleSet is null ? null : Evaluator.NextDeadline(ruleSet);
+        if (ruleSet is not null && Planner.NextDeadline(alerts.State, ruleSet, AgentId, now) is { } notify && (due is null || notify < due))
+        {
+            due = notify;
+        }
+
         if (alerts.State.DownSince is null && registration.RecordExists)
         {
             var down = LivenessBaseline + DownAfter + TimeSpan.FromMilliseconds(1);
@@ -278,9 +322,10 @@ public sealed class AgentGrain(
         }
         else if (alerts.State.DownSince is not null)
         {
+            var ruleSet = await rules.GetAsync();
             Evaluator.OnUp(AgentId, now);
-            await CommitAlertsAsync();
-            Schedule(await rules.GetAsync());
+            await CommitAlertsAsync(ruleSet, now);
+            Schedule(ruleSet);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Monitoring.Abstractions;
 using Monitoring.Contracts;
 using Monitoring.Silo.Alerts;
 using Monitoring.Tests.Cluster;
@@ -171,6 +172,71 @@ public sealed class AlertRulesApiTests(ClusterFixture fixture)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty("format", out _));
+    }
+
+    [Fact]
+    public async Task Preview_replays_an_unsaved_rule_over_a_known_history()
+    {
+        var agent = Samples.NewAgentId();
+        var start = Samples.RecentTime(3600);
+        double[] cpu = [50, 95, 95, 95, 50, 95, 50];
+        await fixture.Grains.GetAgentGrain(agent).ReportBatch([.. cpu.Select((value, minute) => Samples.Sample(agent, start.AddMinutes(minute), cpu: value))]);
+        var request = new AlertRulePreviewRequest
+        {
+            Rule = new AlertRule { Name = "cpu", Metric = "cpu_percent", Comparator = ">", Threshold = 90, For = "2m" },
+            AgentId = agent,
+            From = start.AddSeconds(-1),
+            To = start.AddMinutes(10),
+        };
+
+        var response = await _http.PostAsJsonAsync("/api/v1/alert-rules/preview", request, MonitoringJsonContext.Default.AlertRulePreviewRequest, TestContext.Current.CancellationToken);
+        var preview = await response.ReadAsync(MonitoringJsonContext.Default.AlertRulePreview);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((1, 7, 2, false), (preview.Agents, preview.Samples, preview.Notifications, preview.Truncated));
+        Assert.Equal(
+            [("inactive", "pending", 1), ("pending", "firing", 3), ("firing", "resolved", 4), ("resolved", "pending", 5), ("pending", "inactive", 6)],
+            preview.Transitions.Select(t => (t.From, t.To, (int)(t.At - start).TotalMinutes)));
+    }
+
+    [Fact]
+    public async Task Preview_of_a_saved_rule_counts_a_silent_gap_as_the_agent_down()
+    {
+        var agent = Samples.NewAgentId();
+        var start = Samples.RecentTime(7200);
+        await fixture.Grains.GetAgentGrain(agent).ReportBatch([Samples.Sample(agent, start), Samples.Sample(agent, start.AddMinutes(10))]);
+        var request = new AlertRulePreviewRequest { RuleId = "agent_down", AgentId = agent, From = start.AddSeconds(-1), To = start.AddMinutes(11) };
+
+        var preview = await (await _http.PostAsJsonAsync("/api/v1/alert-rules/preview", request, MonitoringJsonContext.Default.AlertRulePreviewRequest,
+            TestContext.Current.CancellationToken)).ReadAsync(MonitoringJsonContext.Default.AlertRulePreview);
+
+        Assert.Equal([("inactive", "firing", 3), ("firing", "resolved", 10)], preview.Transitions.Select(t => (t.From, t.To, (int)(t.At - start).TotalMinutes)));
+        Assert.Equal(2, preview.Notifications);
+    }
+
+    [Fact]
+    public async Task Preview_needs_exactly_one_rule_and_a_valid_range()
+    {
+        var both = new AlertRulePreviewRequest { RuleId = "cpu_high", Rule = new AlertRule { Name = "x" } };
+        var backwards = new AlertRulePreviewRequest { RuleId = "cpu_high", From = DateTimeOffset.UtcNow, To = DateTimeOffset.UtcNow.AddHours(-1) };
+        var invalidRule = new AlertRulePreviewRequest { Rule = new AlertRule { Name = "x", Metric = "nope", Comparator = ">", Threshold = 1 } };
+        var ct = TestContext.Current.CancellationToken;
+
+        var responses = new[]
+        {
+            (await _http.PostAsJsonAsync("/api/v1/alert-rules/preview", both, MonitoringJsonContext.Default.AlertRulePreviewRequest, ct), "rule"),
+            (await _http.PostAsJsonAsync("/api/v1/alert-rules/preview", backwards, MonitoringJsonContext.Default.AlertRulePreviewRequest, ct), "from"),
+            (await _http.PostAsJsonAsync("/api/v1/alert-rules/preview", invalidRule, MonitoringJsonContext.Default.AlertRulePreviewRequest, ct), "rule.metric"),
+        };
+
+        foreach (var (response, field) in responses)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty(field, out _), field);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.PostAsJsonAsync("/api/v1/alert-rules/preview",
+            new AlertRulePreviewRequest { RuleId = "no-such-rule" }, MonitoringJsonContext.Default.AlertRulePreviewRequest, ct)).StatusCode);
     }
 
     private static string NewId() => $"r-{Guid.NewGuid():N}";

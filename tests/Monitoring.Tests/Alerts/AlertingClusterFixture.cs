@@ -35,6 +35,11 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
 
     public string DatabasePath => Path.Combine(_folder, "monitoring.db");
 
+    public WebhookSink Sink { get; private set; } = null!;
+
+    /// <summary>How often a firing, unacknowledged alert is notified again here.</summary>
+    public static readonly TimeSpan RepeatInterval = TimeSpan.FromMinutes(2);
+
     public async ValueTask InitializeAsync()
     {
         var rulesFile = Path.Combine(_folder, "rules.yaml");
@@ -48,6 +53,7 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
                 scope:
                   agent_ids: [nobody]
             """);
+        Sink = await WebhookSink.StartAsync();
         var builder = new TestClusterBuilder(2);
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -55,6 +61,13 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
             ["ConnectionStrings:monitoring"] = $"Data Source={DatabasePath}",
             ["Alerting:RulesFile"] = rulesFile,
             ["Alerting:RuleRefreshInterval"] = "00:00:00.050",
+            ["Alerting:Receivers:0:Name"] = "sink",
+            ["Alerting:Receivers:0:Type"] = "webhook",
+            ["Alerting:Receivers:0:Url"] = Sink.Url,
+            ["Alerting:RepeatInterval"] = RepeatInterval.ToString(),
+            ["Alerting:DeliveryAttempts"] = "3",
+            ["Alerting:DeliveryBackoff"] = "00:00:00.020",
+            ["Alerting:PublicUrl"] = "http://monitoring.example",
         }));
         builder.AddSiloBuilderConfigurator<FakeClockSilo>();
         builder.AddClientBuilderConfigurator<MonitoringClient>();
@@ -69,6 +82,7 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
         await Api.DisposeAsync();
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+        await Sink.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }
@@ -85,6 +99,21 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
         }
 
         return change.Rule!;
+    }
+
+    /// <summary>Adds a silence and waits until every silo knows it.</summary>
+    public async Task<Silence> AddSilenceAsync(Silence silence)
+    {
+        var ruleSet = Grains.GetGrain<IAlertRuleSetGrain>(0);
+        var added = await ruleSet.AddSilence(silence);
+        var version = (await ruleSet.GetRules()).Version;
+        foreach (var silo in Cluster.Silos.Cast<InProcessSiloHandle>())
+        {
+            var cache = silo.SiloHost.Services.GetRequiredService<AlertRuleCache>();
+            await Eventually.TrueAsync(async () => (await cache.GetAsync()).Version >= version, "the silos have the new silence");
+        }
+
+        return added;
     }
 
     /// <summary>A rule that watches only <paramref name="agentId"/>, so tests never see each other's alerts.</summary>
@@ -134,7 +163,17 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
         return transitions;
     }
 
-    public Task DeactivateAllAsync() => Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+    /// <summary>Deactivates every agent grain and waits until none is left, as after a silo restart.</summary>
+    public async Task DeactivateAllAsync()
+    {
+        var management = Grains.GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        await Eventually.TrueAsync(async () =>
+        {
+            var statistics = await management.GetSimpleGrainStatistics();
+            return !statistics.Any(s => s.GrainType.Contains(nameof(Silo.Ingest.AgentGrain), StringComparison.Ordinal) && s.ActivationCount > 0);
+        }, "every agent grain is deactivated");
+    }
 
     private sealed class FakeClockSilo : ISiloConfigurator
     {
