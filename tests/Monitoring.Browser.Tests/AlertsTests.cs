@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Playwright;
 using Monitoring.Tests;
 using Monitoring.Tests.Http;
 using static Microsoft.Playwright.Assertions;
@@ -10,7 +11,7 @@ namespace Monitoring.Browser.Tests;
 public sealed class AlertsTests(DashboardFixture fixture)
 {
     [Fact]
-    public async Task A_firing_alert_shows_on_the_fleet_agent_and_alerts_pages()
+    public async Task A_firing_alert_shows_on_the_fleet_agent_and_alerts_pages_and_is_acknowledged_and_silenced_there()
     {
         var id = Samples.NewAgentId("alerting");
         var ruleName = $"<b>cpu</b> of {id}";
@@ -57,6 +58,23 @@ public sealed class AlertsTests(DashboardFixture fixture)
             await Expect(page.Locator("#rules tr").Filter(new() { HasText = ruleName })).ToContainTextAsync("cpu_percent > 80");
             await Expect(page.Locator("main b")).ToHaveCountAsync(0);
             await browser.ScreenshotAsync("alerts-page");
+
+            await page.Locator("#operator").FillAsync("night shift");
+            await firing.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+            await Expect(firing.Locator(".acknowledged")).ToHaveTextAsync("acknowledged by night shift");
+            var acknowledged = await (await http.FetchAsync($"/api/v1/alerts?agent_id={id}&state=firing")).ReadJsonAsync();
+            Assert.Equal("night shift", acknowledged.GetProperty("alerts")[0].GetProperty("acknowledged").GetProperty("by").GetString());
+
+            await firing.GetByRole(AriaRole.Button, new() { Name = "Silence 1 h" }).ClickAsync();
+            var silence = page.Locator("#silences tr").Filter(new() { HasText = $"agent {id}" });
+            await Expect(silence).ToContainTextAsync("night shift");
+            await browser.ScreenshotAsync("alerts-acknowledged-silenced");
+            await silence.GetByRole(AriaRole.Button, new() { Name = "End" }).ClickAsync();
+            await Expect(silence).ToHaveCountAsync(0);
+            var silences = await (await http.FetchAsync("/api/v1/silences")).ReadJsonAsync();
+            Assert.DoesNotContain(silences.GetProperty("silences").EnumerateArray(),
+                s => s.GetProperty("matchers").TryGetProperty("agent_id", out var agent) && agent.GetString() == id
+                    && DateTimeOffset.Parse(s.GetProperty("ends_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow);
             Assert.Empty(browser.Errors);
         }
         finally
