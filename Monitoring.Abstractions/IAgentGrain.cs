@@ -21,4 +21,16 @@ public interface IAgentGrain : IGrainWithStringKey
     /// <summary>Registration, liveness and headline values, or null for an agent never seen.</summary>
     [Alias("GetSummary")]
     Task<AgentSummary?> GetSummary();
+
+    /// <summary>The agent's alerts that are pending, firing, unknown or recently resolved, with their newest values.</summary>
+    [Alias("GetAlerts")]
+    Task<AlertList> GetAlerts();
+
+    /// <summary>Acknowledges one of the agent's active alerts; null when it has no such alert pending, firing or unknown.</summary>
+    [Alias("Acknowledge")]
+    Task<AlertView?> Acknowledge(string alertId, Acknowledgement acknowledgement);
+
+    /// <summary>Activates the grain so it watches the agent's liveness; called for every known agent when a silo starts.</summary>
+    [Alias("Watch")]
+    Task Watch();
 }

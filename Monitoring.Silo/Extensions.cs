@@ -1,4 +1,5 @@
 using Monitoring.Abstractions;
+using Monitoring.Silo.Alerts;
 using Monitoring.Silo.History;
 using Monitoring.Silo.Storage;
 using Orleans.Configuration;
@@ -54,6 +55,7 @@ public static class Extensions
         silo.AddAdoNetGrainStorage(StorageNames.Monitoring, options => options.Invariant = SqliteInvariant);
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Monitoring)
             .Configure<SqliteConnections>((options, connections) => options.DataSource = connections);
+        silo.AddAlerting(configuration);
         return silo;
     }
 
@@ -65,6 +67,7 @@ public static class Extensions
             {
                 using var connection = connections.Open();
                 SqliteSchema.Create(connection);
+                AlertSchema.Create(connection);
                 return Task.CompletedTask;
             });
     }

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Options;
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
+using Monitoring.Silo.Alerts;
 using Monitoring.Silo.History;
 using Monitoring.Silo.Storage;
 
@@ -8,15 +10,33 @@ namespace Monitoring.Silo.Ingest;
 /// <summary>
 /// One monitored agent. Holds its newest sample in memory and appends every sample to history through the silo's
 /// batching writer; its registration is persisted only when it changes, and its fleet-registry row refreshed at most
-/// every <see cref="RegistryRefresh"/>.
+/// every <see cref="RegistryRefresh"/>. It evaluates the alert rules on every sample and, by one grain timer, the
+/// <c>for</c> and <c>keep_firing_for</c> deadlines and its liveness; alert state is persisted on every transition.
 /// </summary>
+/// <remarks>
+/// The timer keeps the grain active while the agent is up (a timer cannot run in a deactivated grain, so a silent agent
+/// would otherwise never be noticed); once the agent is down and nothing else is due it stops, and the grain may go.
+/// </remarks>
 public sealed class AgentGrain(
     [PersistentState("agent", StorageNames.Monitoring)] IPersistentState<AgentRegistration> registration,
+    [PersistentState("alerts", StorageNames.Monitoring)] IPersistentState<AgentAlertState> alerts,
     HistoryWriter writer,
     HistoryReader reader,
+    AlertRuleCache rules,
+    AlertHistoryWriter alertHistory,
+    NotificationDispatcher notifications,
+    IOptions<AlertingOptions> alerting,
     TimeProvider time) : Grain, IAgentGrain
 {
     private static readonly TimeSpan RegistryRefresh = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest wait between timer ticks: each tick keeps the grain from being collected as idle.</summary>
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromMinutes(1);
+
+    private AlertEvaluator? _evaluator;
+    private NotificationPlanner? _planner;
+    private IGrainTimer? _timer;
+    private DateTimeOffset _activatedAt;
 
     private LatestMetrics? _latest;
     private double _intervalSeconds = Liveness.DefaultIntervalSeconds;
@@ -27,13 +47,22 @@ public sealed class AgentGrain(
 
     private string AgentId => _agentId ??= AgentGrainKeys.ToAgentId(this.GetPrimaryKeyString());
 
+    private AlertEvaluator Evaluator => _evaluator ??= new AlertEvaluator(alerts.State, alerting.Value);
+
+    private NotificationPlanner Planner => _planner ??= new NotificationPlanner(alerting.Value);
+
+    private string AgentName => registration.RecordExists ? registration.State.AgentName : _latest?.AgentName ?? AgentId;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _activatedAt = time.GetUtcNow();
         var stored = await reader.ReadAgentAsync(AgentId, cancellationToken);
         if (stored is null)
         {
             return;
         }
+
+        Schedule();
 
         _intervalSeconds = stored.IntervalSeconds;
         _lastSeen = Max(stored.LastSeen, registration.State.LastSeen);
@@ -89,7 +118,9 @@ public sealed class AgentGrain(
         {
             AgentId = AgentId,
             AgentName = state.AgentName,
-            Status = Liveness.Status(time.GetUtcNow(), _lastSeen, _intervalSeconds),
+            Status = alerts.State.DownSince is null
+                ? Liveness.Status(time.GetUtcNow(), LivenessBaseline, _intervalSeconds, alerting.Value.MissedIntervalsBeforeDown)
+                : "down",
             FirstSeen = state.FirstSeen,
             LastSeen = _lastSeen,
             IntervalSeconds = _intervalSeconds,
@@ -98,6 +129,142 @@ public sealed class AgentGrain(
             MemoryPercent = _latest?.MemoryPercent,
             DiskPercent = _latest?.DiskPercent,
         });
+    }
+
+    public async Task<AlertList> GetAlerts()
+    {
+        var ruleSet = await rules.GetAsync();
+        var now = time.GetUtcNow();
+        return new AlertList([.. alerts.State.Alerts.Values
+            .Where(a => a.State != AlertState.Inactive)
+            .OrderBy(a => a.StartedAt)
+            .Select(a => a.ToView(AgentId, ruleSet.IsSilenced(a, AgentId, now)))]);
+    }
+
+    public async Task<AlertView?> Acknowledge(string alertId, Acknowledgement acknowledgement)
+    {
+        var alert = alerts.State.Alerts.Values.FirstOrDefault(a => a.Id == alertId);
+        if (alert is null || alert.State is AlertState.Inactive or AlertState.Resolved)
+        {
+            return null;
+        }
+
+        alert.Acknowledged = acknowledgement with { At = time.GetUtcNow() };
+        alert.AcknowledgedSeverity = alert.Severity;
+        await alerts.WriteStateAsync();
+        var ruleSet = await rules.GetAsync();
+        Schedule(ruleSet);
+        return alert.ToView(AgentId, ruleSet.IsSilenced(alert, AgentId, time.GetUtcNow()));
+    }
+
+    public Task Watch() => Task.CompletedTask;
+
+    /// <summary>Liveness counts from the newest sample, or from activation when that is later: one grace period after a restart.</summary>
+    private DateTimeOffset LivenessBaseline => Max(_lastSeen, _activatedAt);
+
+    private TimeSpan DownAfter => Liveness.DownAfter(_intervalSeconds, alerting.Value.MissedIntervalsBeforeDown);
+
+    /// <summary>Evaluates every rule against the agent's newest sample, then persists and records what changed.</summary>
+    private async Task EvaluateSampleAsync(MetricsReport sample, DateTimeOffset now)
+    {
+        var ruleSet = await rules.GetAsync();
+        var evaluator = Evaluator;
+        if (alerts.State.DownSince is not null)
+        {
+            evaluator.OnUp(AgentId, now);
+        }
+
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (series, value) in MetricSeries.Flatten(sample))
+        {
+            values[series] = value;
+        }
+
+        evaluator.OnSample(ruleSet, AgentId, AgentName, values, now);
+        await CommitAlertsAsync(ruleSet, now);
+        Schedule(ruleSet);
+    }
+
+    private async Task OnTimerAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var ruleSet = await rules.GetAsync();
+        var evaluator = Evaluator;
+        evaluator.OnTick(ruleSet, AgentId, now);
+        if (alerts.State.DownSince is null && registration.RecordExists && now - LivenessBaseline > DownAfter)
+        {
+            evaluator.OnDown(ruleSet, AgentId, AgentName, now - _lastSeen, DownAfter, now);
+        }
+
+        await CommitAlertsAsync(ruleSet, now);
+        Schedule(ruleSet);
+    }
+
+    /// <summary>
+    /// Persists the alert state (with what is about to be notified) when something changed, appends the transitions to
+    /// the alert history, then queues the notifications: a crash in between loses a notification rather than repeating one.
+    /// </summary>
+    private async Task CommitAlertsAsync(CompiledRuleSet ruleSet, DateTimeOffset now)
+    {
+        var evaluator = Evaluator;
+        var due = Planner.Plan(alerts.State, ruleSet, AgentId, now, out var notifiedChanged);
+        if (!evaluator.HasEvents && !notifiedChanged)
+        {
+            Send(due);
+            return;
+        }
+
+        var events = evaluator.TakeEvents();
+        await alerts.WriteStateAsync();
+        await alertHistory.AppendAsync(events);
+        Send(due);
+    }
+
+    private void Send(IReadOnlyList<AlertNotification> due)
+    {
+        foreach (var notification in due)
+        {
+            notifications.Enqueue(notification);
+        }
+    }
+
+    /// <summary>Points the one timer at the next deadline: a pending alert's <c>for</c>, a kept alert's end, or liveness.</summary>
+    private void Schedule(CompiledRuleSet? ruleSet = null)
+    {
+        var now = time.GetUtcNow();
+        DateTimeOffset? due = ruleSet is null ? null : Evaluator.NextDeadline(ruleSet);
+        if (ruleSet is not null && Planner.NextDeadline(alerts.State, ruleSet, AgentId, now) is { } notify && (due is null || notify < due))
+        {
+            due = notify;
+        }
+
+        if (alerts.State.DownSince is null && registration.RecordExists)
+        {
+            var down = LivenessBaseline + DownAfter + TimeSpan.FromMilliseconds(1);
+            due = due is { } d && d < down ? d : down;
+        }
+        else if (ruleSet is null && alerts.State.Alerts.Values.Any(a => a.State == AlertState.Pending || a.ClearedSince is not null))
+        {
+            due = now;
+        }
+
+        if (due is not { } next)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            return;
+        }
+
+        var wait = next - now;
+        wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxTimerWait ? MaxTimerWait : wait;
+        if (_timer is null)
+        {
+            _timer = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        }
+        else
+        {
+            _timer.Change(wait, Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>
@@ -128,7 +295,8 @@ public sealed class AgentGrain(
             _registryPublishedAt = now;
         }
 
-        if (_latest is null || newest.Timestamp >= _latest.Timestamp)
+        var isNewest = _latest is null || newest.Timestamp >= _latest.Timestamp;
+        if (isNewest)
         {
             _latest = Headline(newest, name);
             _intervalSeconds = newest.IntervalSeconds ?? Liveness.DefaultIntervalSeconds;
@@ -145,6 +313,19 @@ public sealed class AgentGrain(
             state.AgentName = name;
             state.LastSeen = now;
             await registration.WriteStateAsync();
+        }
+
+        if (isNewest)
+        {
+            // Only the newest sample says what is true now; a backfilled older one must not move alerts back in time.
+            await EvaluateSampleAsync(newest, now);
+        }
+        else if (alerts.State.DownSince is not null)
+        {
+            var ruleSet = await rules.GetAsync();
+            Evaluator.OnUp(AgentId, now);
+            await CommitAlertsAsync(ruleSet, now);
+            Schedule(ruleSet);
         }
     }
 

@@ -1,11 +1,24 @@
 namespace Monitoring.Silo.Ingest;
 
-/// <summary>An agent is up while a sample arrived within three of its collection intervals.</summary>
+/// <summary>
+/// An agent is <c>up</c> while its newest sample is at most one and a half collection intervals old (one expected sample,
+/// with half an interval for jitter), <c>late</c> after that, and <c>down</c> once it missed
+/// <see cref="MissedIntervalsBeforeDown"/> intervals.
+/// </summary>
 public static class Liveness
 {
     public const double DefaultIntervalSeconds = 60;
     public const int MissedIntervalsBeforeDown = 3;
+    public const double LateAfterIntervals = 1.5;
 
-    public static string Status(DateTimeOffset now, DateTimeOffset lastSeen, double intervalSeconds) =>
-        now - lastSeen <= TimeSpan.FromSeconds(intervalSeconds * MissedIntervalsBeforeDown) ? "up" : "down";
+    public static string Status(DateTimeOffset now, DateTimeOffset lastSeen, double intervalSeconds, int missedIntervalsBeforeDown = MissedIntervalsBeforeDown)
+    {
+        var age = now - lastSeen;
+        return age > DownAfter(intervalSeconds, missedIntervalsBeforeDown) ? "down"
+            : age > TimeSpan.FromSeconds(intervalSeconds * LateAfterIntervals) ? "late"
+            : "up";
+    }
+
+    public static TimeSpan DownAfter(double intervalSeconds, int missedIntervalsBeforeDown) =>
+        TimeSpan.FromSeconds(intervalSeconds * missedIntervalsBeforeDown);
 }

@@ -23,6 +23,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public ApiFactory Api { get; private set; } = null!;
 
+    /// <summary>A free loopback port the silos send alerts to as an Alertmanager receiver; a test starts Alertmanager there.</summary>
+    public int AlertmanagerPort { get; } = FreePort();
+
     public HttpClient CreateClient() => Api.CreateClient();
 
     public async ValueTask InitializeAsync()
@@ -33,6 +36,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:monitoring"] = $"Data Source={DatabasePath}",
+            ["Alerting:RuleRefreshInterval"] = "00:00:00.050",
+            ["Alerting:Receivers:0:Name"] = "alertmanager",
+            ["Alerting:Receivers:0:Type"] = "alertmanager",
+            ["Alerting:Receivers:0:Url"] = $"http://127.0.0.1:{AlertmanagerPort}",
+            ["Alerting:DeliveryBackoff"] = "00:00:00.050",
         }));
         builder.AddSiloBuilderConfigurator<MonitoringSilo>();
         builder.AddClientBuilderConfigurator<MonitoringClient>();
@@ -74,6 +82,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         "SELECT count(*) FROM history h JOIN agents a ON a.agent_no = h.agent_no WHERE a.agent_id = @id", ("@id", agentId));
 
     public long AgentRows(string agentId) => Scalar("SELECT count(*) FROM agents WHERE agent_id = @id", ("@id", agentId));
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     private sealed class MonitoringSilo : ISiloConfigurator
     {

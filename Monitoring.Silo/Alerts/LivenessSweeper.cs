@@ -1,0 +1,67 @@
+using Monitoring.Abstractions;
+using Monitoring.Silo.History;
+using Monitoring.Silo.Storage;
+
+namespace Monitoring.Silo.Alerts;
+
+/// <summary>
+/// When a silo starts, activates the grain of every agent seen in the last <see cref="Horizon"/>, so an agent that went
+/// silent while the cluster was down is still noticed: a grain that is not active runs no timer. Each grain then gives
+/// the agent one grace period (its down threshold, counted from activation) before liveness fires.
+/// </summary>
+public sealed partial class LivenessSweeper(SqliteConnections connections, IGrainFactory grains, TimeProvider time, ILogger<LivenessSweeper> logger)
+    : ILifecycleParticipant<ISiloLifecycle>
+{
+    private static readonly TimeSpan Horizon = TimeSpan.FromDays(7);
+
+    private Task _sweep = Task.CompletedTask;
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(
+            nameof(LivenessSweeper),
+            ServiceLifecycleStage.Active,
+            _ =>
+            {
+                // In the background: silo start-up does not wait for thousands of activations.
+                _sweep = Task.Run(SweepAsync, CancellationToken.None);
+                return Task.CompletedTask;
+            },
+            _ => _sweep);
+
+    private async Task SweepAsync()
+    {
+        try
+        {
+            var agents = new List<string>();
+            await using (var connection = connections.CreateConnection())
+            {
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT agent_id FROM agents WHERE last_seen >= @since;";
+                command.Parameters.AddWithValue("@since", UnixMicroseconds.From(time.GetUtcNow() - Horizon));
+                await using var rows = await command.ExecuteReaderAsync();
+                while (await rows.ReadAsync())
+                {
+                    agents.Add(rows.GetString(0));
+                }
+            }
+
+            foreach (var chunk in agents.Chunk(100))
+            {
+                await Task.WhenAll(chunk.Select(id => grains.GetAgentGrain(id).Watch()));
+            }
+
+            LogSwept(logger, agents.Count);
+        }
+        catch (Exception e)
+        {
+            LogSweepFailed(logger, e);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Watching the liveness of {Count} known agents")]
+    private static partial void LogSwept(ILogger logger, int count);
+
+    [LoggerMessage(2, LogLevel.Warning, "Could not activate the known agents at start; each is watched again from its next sample")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+}
