@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -8,12 +9,24 @@ namespace Monitoring.Agent.Telemetry;
 
 internal static class TelemetryExtensions
 {
+    private const string OpenTelemetrySwitch = "Monitoring.Agent.OpenTelemetry";
+
+    /// <summary>False in an agent published with <c>-p:AgentOpenTelemetry=false</c>, whose binary leaves the OpenTelemetry SDK and exporters out.</summary>
+    [FeatureSwitchDefinition(OpenTelemetrySwitch)]
+    private static bool IsOpenTelemetrySupported => !AppContext.TryGetSwitch(OpenTelemetrySwitch, out var supported) || supported;
+
     /// <summary>Registers the agent's meter and, only when an OTLP endpoint is configured, the OpenTelemetry exporters.</summary>
     public static IHostApplicationBuilder AddAgentTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<AgentTelemetry>();
         if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            return builder;
+        }
+
+        if (!IsOpenTelemetrySupported)
+        {
+            Console.Error.WriteLine("OTEL_EXPORTER_OTLP_ENDPOINT is set, but this agent was published without OpenTelemetry (-p:AgentOpenTelemetry=false): nothing is exported.");
             return builder;
         }
 

@@ -41,7 +41,8 @@ public sealed class SystemdServiceTests : IDisposable
             await Eventually.TrueAsync(
                 () => Directory.Exists(spool) && Directory.EnumerateFiles(spool, "*.spool").Any(file => new FileInfo(file).Length > 0),
                 "the first sample is in the spool");
-            using (var kill = Process.Start("kill", ["-TERM", agentPid!])!)
+            // bash's own kill: a minimal Debian has no kill executable.
+            using (var kill = Process.Start("/bin/bash", ["-c", $"kill -TERM {agentPid}"])!)
             {
                 await kill.WaitForExitAsync(cancellation);
             }
