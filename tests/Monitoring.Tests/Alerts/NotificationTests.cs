@@ -142,6 +142,8 @@ public sealed class NotificationTests(AlertingClusterFixture fixture)
         Assert.True(shown.Silenced);
         Assert.False((await fixture.AlertAsync(agent, marker.Id!))!.Silenced);
         Assert.Empty(Sink.For(shown.Id));
+        var fleet = await fixture.Api.CreateClient().GetFromJsonAsync("/api/v1/alerts?state=firing", MonitoringJsonContext.Default.AlertList, TestContext.Current.CancellationToken);
+        Assert.True(Assert.Single(fleet!.Alerts, a => a.Id == shown.Id).Silenced);
     }
 
     [Fact]
