@@ -184,6 +184,21 @@ public sealed class AlertLifecycleTests(AlertingClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_pending_alert_of_a_down_agent_is_unknown_then_inactive_when_its_agent_returns_clear()
+    {
+        var agent = Samples.NewAgentId();
+        var rule = await fixture.AddRuleAsync(AlertingClusterFixture.Rule(agent, forDuration: "10m"));
+
+        await fixture.ReportAsync(agent, cpu: 95, then: TimeSpan.FromMinutes(4));
+        await fixture.StateBecomesAsync(agent, rule.Id!, "unknown");
+        var alertId = (await fixture.AlertAsync(agent, rule.Id!))!.Id;
+        await fixture.ReportAsync(agent, cpu: 5);
+
+        Assert.Null(await fixture.AlertAsync(agent, rule.Id!));
+        Assert.Equal(["inactive>pending", "pending>unknown", "unknown>inactive"], fixture.Transitions(alertId));
+    }
+
+    [Fact]
     public async Task Firing_alerts_survive_reactivation_without_a_new_firing_transition_and_liveness_gets_a_grace_period()
     {
         var agent = Samples.NewAgentId();
