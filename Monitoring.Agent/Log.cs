@@ -7,7 +7,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Could not read {Part} from {Path}; the sample leaves it out")]
     public static partial void CollectorFailed(ILogger logger, string part, string path, Exception exception);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Collected a sample at {Timestamp}; {Queued} samples wait to be sent")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Collected a sample at {Timestamp:O}; {Queued} samples wait to be sent")]
     public static partial void SampleCollected(ILogger logger, DateTimeOffset? timestamp, int queued);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Spool is over SPOOL_MAX_BYTES ({MaxBytes} bytes): dropped the {Count} oldest unsent samples, taken from {Oldest} to {Newest}")]
@@ -16,7 +16,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Server accepted the sample taken at {Timestamp}")]
     public static partial void SampleSent(ILogger logger, DateTimeOffset? timestamp);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Server rejected the sample taken at {Timestamp} with {StatusCode}; it will never be accepted and is dropped: {Problem}")]
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Server rejected the sample taken at {Timestamp:O} with {StatusCode}; it will never be accepted and is moved aside to the spool's rejected folder: {Problem}")]
     public static partial void SampleRejected(ILogger logger, DateTimeOffset? timestamp, HttpStatusCode statusCode, string problem);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Sending failed ({Failure}); retry {Attempt} in {Delay}")]

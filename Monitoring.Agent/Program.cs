@@ -9,6 +9,8 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
     ContentRootPath = AppContext.BaseDirectory,
 });
 
+// Under systemd: Type=notify readiness and stopping, and log lines with journal priorities; elsewhere it does nothing.
+builder.Services.AddSystemd();
 builder.AddAgentConfiguration();
 builder.AddAgentTelemetry();
 builder.Services.AddCollectors();

@@ -1,17 +1,20 @@
 using Monitoring.Api;
 using Monitoring.Api.Agents;
 using Monitoring.Api.Alerts;
+using Monitoring.Api.Dashboard;
 using Monitoring.Api.Ingest;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddMonitoringApi();
+builder.AddDashboard();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDashboard();
 
 app.MapOpenApi();
 app.MapDefaultEndpoints();

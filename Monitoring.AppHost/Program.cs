@@ -28,6 +28,7 @@ var api = builder.AddProject<Projects.Monitoring_Api>("api")
     .WithHttpEndpoint()
     .WithHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", url => url.DisplayText = "API")
+    .WithUrlForEndpoint("http", endpoint => new ResourceUrlAnnotation { Url = "/", DisplayText = "Dashboard", Endpoint = endpoint })
     .WithUrlForEndpoint("http", endpoint => new ResourceUrlAnnotation { Url = "/api/v1/agents", DisplayText = "Agents (JSON)", Endpoint = endpoint })
     .WaitFor(silo);
 

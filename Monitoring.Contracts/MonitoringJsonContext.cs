@@ -14,6 +14,7 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(LatestMetrics))]
 [JsonSerializable(typeof(HistoryResponse))]
 [JsonSerializable(typeof(SeedHistoryResponse))]
+[JsonSerializable(typeof(LiveSample))]
 [JsonSerializable(typeof(IReadOnlyList<NetworkCheck>))]
 [JsonSerializable(typeof(Dictionary<string, double>))]
 [JsonSerializable(typeof(AlertRule))]

@@ -166,3 +166,40 @@ public sealed record SeedHistoryPoint(
     [property: JsonPropertyName("cpu_percent")] double CpuPercent,
     [property: JsonPropertyName("memory_percent")] double MemoryPercent,
     [property: JsonPropertyName("disk_percent")] double DiskPercent);
+
+/// <summary>
+/// One event of <c>GET /api/v1/live</c>: a sample the API has just acknowledged, with its headline values and, for a
+/// subscription to one agent, every numeric value under its series name (as history's <c>series</c> names them).
+/// </summary>
+public sealed record LiveSample
+{
+    [JsonPropertyName("agent_id")]
+    public required string AgentId { get; init; }
+
+    [JsonPropertyName("agent_name")]
+    public required string AgentName { get; init; }
+
+    [JsonPropertyName("timestamp")]
+    public required DateTimeOffset Timestamp { get; init; }
+
+    [JsonPropertyName("interval_seconds")]
+    public double? IntervalSeconds { get; init; }
+
+    [JsonPropertyName("cpu_percent")]
+    public double? CpuPercent { get; init; }
+
+    [JsonPropertyName("memory_percent")]
+    public double? MemoryPercent { get; init; }
+
+    [JsonPropertyName("disk_percent")]
+    public double? DiskPercent { get; init; }
+
+    [JsonPropertyName("series")]
+    public IReadOnlyDictionary<string, double>? Series { get; init; }
+
+    [JsonPropertyName("network")]
+    public IReadOnlyList<NetworkCheck>? Network { get; init; }
+
+    [JsonPropertyName("agent")]
+    public AgentHealth? Agent { get; init; }
+}

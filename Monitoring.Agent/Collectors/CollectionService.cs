@@ -12,6 +12,7 @@ internal sealed class CollectionService(
     SystemCollector collector,
     NetworkChecker checker,
     ISampleQueue queue,
+    AgentHealthStamp health,
     IOptions<AgentOptions> options,
     AgentTelemetry telemetry,
     TimeProvider time,
@@ -25,7 +26,7 @@ internal sealed class CollectionService(
         do
         {
             var sample = await CollectAsync(stoppingToken);
-            queue.Enqueue(sample);
+            queue.Enqueue(health.Stamp(sample));
             telemetry.SamplesCollected.Add(1);
             Log.SampleCollected(logger, sample.Timestamp, queue.Count);
         }

@@ -3,11 +3,11 @@ using Monitoring.Contracts;
 
 namespace Monitoring.Agent.Collectors;
 
-/// <summary>Memory figures from <c>/proc/meminfo</c>.</summary>
-internal static class MemoryReading
+/// <summary>Memory and swap figures from <c>/proc/meminfo</c>.</summary>
+internal sealed record MemoryReading(MemoryMetrics Memory, SwapMetrics? Swap)
 {
-    /// <summary>Total, available and used bytes; used = total - available, as the server's percent expects.</summary>
-    public static MemoryMetrics Parse(TextReader meminfo)
+    /// <summary>Total, available and used bytes; used = total - available, as the server's percent expects. Swap is left out when the kernel does not report it.</summary>
+    public static MemoryReading Parse(TextReader meminfo)
     {
         var kibibytes = new Dictionary<string, long>(StringComparer.Ordinal);
         while (meminfo.ReadLine() is { } line)
@@ -44,14 +44,30 @@ internal static class MemoryReading
         var total = totalKib * 1024;
         var available = availableKib * 1024;
         var used = total - available;
-        return new MemoryMetrics
+        var memory = new MemoryMetrics
         {
             Total = total,
             Available = available,
             Used = used,
             Percent = Math.Round((double)used / total * 100, 1),
         };
+        return new(memory, kibibytes.TryGetValue("SwapTotal", out var swapTotalKib) ? SwapOf(swapTotalKib, Get("SwapFree")) : null);
 
         long Get(string key) => kibibytes.GetValueOrDefault(key);
+    }
+
+    /// <summary>A host without swap reports zeros, which is a fact rather than a missing value.</summary>
+    private static SwapMetrics SwapOf(long totalKib, long freeKib)
+    {
+        var total = totalKib * 1024;
+        var free = Math.Clamp(freeKib, 0, totalKib) * 1024;
+        var used = total - free;
+        return new SwapMetrics
+        {
+            Total = total,
+            Used = used,
+            Free = free,
+            Percent = total == 0 ? 0 : Math.Round((double)used / total * 100, 1),
+        };
     }
 }

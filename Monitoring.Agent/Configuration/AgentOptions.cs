@@ -22,12 +22,15 @@ public sealed class AgentOptions
     public const string RequestTimeoutKey = "REQUEST_TIMEOUT";
     public const string NetworkChecksKey = "NETWORK_CHECKS";
     public const string CheckTimeoutKey = "CHECK_TIMEOUT";
+    public const string BackfillRateKey = "BACKFILL_RATE";
+    public const string BackfillBatchSizeKey = "BACKFILL_BATCH_SIZE";
+    public const string BackfillStartDelayKey = "BACKFILL_START_DELAY";
 
     public static IReadOnlyList<string> SettingNames { get; } =
     [
         AgentIdKey, AgentNameKey, ServerUrlKey, CollectionIntervalKey,
         SpoolDirectoryKey, SpoolMaxBytesKey, SpoolMaxAgeKey, RetryBaseDelayKey, RetryMaxDelayKey, RequestTimeoutKey,
-        NetworkChecksKey, CheckTimeoutKey,
+        NetworkChecksKey, CheckTimeoutKey, BackfillRateKey, BackfillBatchSizeKey, BackfillStartDelayKey,
     ];
 
     /// <summary>Defaults to the host name.</summary>
@@ -94,10 +97,27 @@ public sealed class AgentOptions
     [SettingRange(0, 300, MinimumIsExclusive = true, ErrorMessage = $"{CheckTimeoutKey} must be a number of seconds greater than 0 and at most 300.")]
     public double CheckTimeout { get; set; } = 5;
 
+    /// <summary>Samples per second the backlog is sent at after an outage, so a fleet coming back does not flatten the server.</summary>
+    [ConfigurationKeyName(BackfillRateKey)]
+    [SettingRange(0, 10_000, MinimumIsExclusive = true, ErrorMessage = $"{BackfillRateKey} must be a number of samples per second greater than 0 and at most 10000.")]
+    public double BackfillRate { get; set; } = 20;
+
+    /// <summary>Samples in one backfill request to <c>/api/v1/metrics/batch</c>.</summary>
+    [ConfigurationKeyName(BackfillBatchSizeKey)]
+    [SettingRange(1, 1000, ErrorMessage = $"{BackfillBatchSizeKey} must be a whole number from 1 to 1000.")]
+    public int BackfillBatchSize { get; set; } = 100;
+
+    /// <summary>Seconds: backfill starts after a random delay up to this long once the server answers again, spreading a fleet's backlogs.</summary>
+    [ConfigurationKeyName(BackfillStartDelayKey)]
+    [SettingRange(0, 3600, ErrorMessage = $"{BackfillStartDelayKey} must be a number of seconds from 0 to 3600.")]
+    public double BackfillStartDelay { get; set; } = 30;
+
     public IReadOnlyList<NetworkTarget> ParseNetworkTargets() => NetworkTarget.ParseList(NetworkChecks, out _);
 
     public TimeSpan Interval => TimeSpan.FromSeconds(CollectionInterval);
 
     /// <summary>The ingest endpoint; <see cref="ServerUrl"/> may end with a slash or not, and may carry a path prefix.</summary>
     public Uri MetricsEndpoint => new(new Uri(ServerUrl.TrimEnd('/') + "/"), "api/v1/metrics");
+
+    public Uri BatchEndpoint => new(new Uri(ServerUrl.TrimEnd('/') + "/"), "api/v1/metrics/batch");
 }

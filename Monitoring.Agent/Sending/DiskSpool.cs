@@ -13,13 +13,17 @@ namespace Monitoring.Agent.Sending;
 /// to segment files (a new one each hour, on reaching an eighth of the byte limit, and at every start) as
 /// <c>[payload length: int32 LE][CRC-32 of the payload: uint32 LE][MetricsReport JSON]</c>; acknowledgements are
 /// appended to a <c>.ack</c> file beside each segment as the acknowledged record's offset (int64 LE), and a segment is
-/// deleted with its ack file once every record in it is acknowledged or dropped.
+/// deleted with its ack file once every record in it is acknowledged, rejected or dropped. Drops not yet reported to the
+/// server are kept in <c>.dropped</c>, and rejected samples are appended to <c>rejected/rejected.jsonl</c>.
 /// </summary>
 internal sealed class DiskSpool : ISampleQueue, IDisposable
 {
     public const string SegmentExtension = ".spool";
     public const string AckExtension = ".ack";
     public const string LockFileName = ".lock";
+    public const string DropsFileName = ".dropped";
+    public const string RejectedDirectoryName = "rejected";
+    public const string RejectedFileName = "rejected.jsonl";
 
     private const int HeaderLength = 8;
     private const int MaxPayloadLength = 16 * 1024 * 1024;
@@ -29,6 +33,7 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     private readonly PriorityQueue<Entry, (DateTimeOffset Timestamp, long Sequence)> _backlog = new();
     private readonly Dictionary<MetricsReport, Entry> _inFlight = new(ReferenceEqualityComparer.Instance);
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _liveSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly string _directory;
     private readonly long _maxBytes;
     private readonly TimeSpan _maxAge;
@@ -42,7 +47,10 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     private FileStream? _activeStream;
     private long _sequence;
     private long _pendingBytes;
-    private SpoolDrops _dropped = new(0, null, null);
+    private SpoolDrops _dropped = SpoolDrops.None;
+    private SpoolDrops _unreported = SpoolDrops.None;
+    private SpoolDrops? _reporting;
+    private long _rejected;
 
     public DiskSpool(string directory, long maxBytes, TimeSpan maxAge, AgentTelemetry telemetry, TimeProvider time, ILogger<DiskSpool> logger)
     {
@@ -95,7 +103,24 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
         }
     }
 
-    /// <summary>What the limits dropped since this spool was opened, for reporting to the server.</summary>
+    public SpoolStatus Status
+    {
+        get
+        {
+            lock (_lock)
+            {
+                DateTimeOffset? oldest = _backlog.TryPeek(out var first, out _) ? first.Timestamp : _live?.Entry.Timestamp;
+                foreach (var entry in _inFlight.Values)
+                {
+                    oldest = oldest is { } known && known <= entry.Timestamp ? known : entry.Timestamp;
+                }
+
+                return new SpoolStatus(Count + _inFlight.Count, _pendingBytes, oldest, _dropped.Count, _rejected);
+            }
+        }
+    }
+
+    /// <summary>What the limits dropped since this spool was opened.</summary>
     public SpoolDrops Dropped
     {
         get
@@ -126,6 +151,7 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
         }
 
         _signal.Writer.TryWrite(true);
+        _liveSignal.Writer.TryWrite(true);
     }
 
     public void Requeue(MetricsReport sample)
@@ -155,7 +181,22 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
         }
     }
 
-    public bool TryDequeue([NotNullWhen(true)] out MetricsReport? sample)
+    public void Reject(MetricsReport sample, int statusCode, string problem)
+    {
+        lock (_lock)
+        {
+            if (!_inFlight.Remove(sample, out var entry))
+            {
+                return;
+            }
+
+            MoveAside(sample, statusCode, problem);
+            _rejected++;
+            Complete(entry);
+        }
+    }
+
+    public bool TryDequeueLive([NotNullWhen(true)] out MetricsReport? sample)
     {
         lock (_lock)
         {
@@ -167,19 +208,70 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
                 return true;
             }
 
-            while (_backlog.TryDequeue(out var entry, out _))
-            {
-                if (TryRead(entry, out sample))
-                {
-                    _inFlight[sample] = entry;
-                    return true;
-                }
-
-                Complete(entry);
-            }
-
             sample = null;
             return false;
+        }
+    }
+
+    public IReadOnlyList<MetricsReport> DequeueBacklog(int maxCount, long maxBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        var taken = new List<MetricsReport>();
+        var bytes = 0L;
+        lock (_lock)
+        {
+            while (taken.Count < maxCount && _backlog.TryPeek(out var next, out _) && (taken.Count == 0 || bytes + next.Length <= maxBytes))
+            {
+                var entry = _backlog.Dequeue();
+                if (TryRead(entry, out var sample))
+                {
+                    _inFlight[sample] = entry;
+                    taken.Add(sample);
+                    bytes += entry.Length;
+                }
+                else
+                {
+                    Complete(entry);
+                }
+            }
+        }
+
+        return taken;
+    }
+
+    public SpoolDrops? TakeUnreportedDrops()
+    {
+        lock (_lock)
+        {
+            if (_reporting is not null || _unreported.Count == 0)
+            {
+                return null;
+            }
+
+            _reporting = _unreported;
+            _unreported = SpoolDrops.None;
+            return _reporting;
+        }
+    }
+
+    public void SettleDropReport(bool delivered)
+    {
+        lock (_lock)
+        {
+            if (_reporting is not { } reporting)
+            {
+                return;
+            }
+
+            _reporting = null;
+            if (delivered)
+            {
+                SaveUnreportedDrops();
+            }
+            else
+            {
+                _unreported = reporting.Merge(_unreported);
+            }
         }
     }
 
@@ -191,12 +283,28 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
         }
     }
 
+    public async ValueTask WaitForLiveAsync(CancellationToken cancellationToken)
+    {
+        while (!HasLive())
+        {
+            await _liveSignal.Reader.ReadAsync(cancellationToken);
+        }
+    }
+
     public void Dispose()
     {
         lock (_lock)
         {
             CloseActive();
             _lockFile.Dispose();
+        }
+    }
+
+    private bool HasLive()
+    {
+        lock (_lock)
+        {
+            return _live is not null;
         }
     }
 
@@ -215,6 +323,7 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
 
     private void Recover()
     {
+        _unreported = LoadUnreportedDrops();
         var segments = Directory.GetFiles(_directory, "*" + SegmentExtension).Order(StringComparer.Ordinal);
         foreach (var path in segments)
         {
@@ -303,7 +412,8 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
             // The next record goes to a new segment, so a partly written one stays a torn tail that recovery skips.
             CloseActive();
             _telemetry.SamplesDropped.Add(1, new KeyValuePair<string, object?>("reason", "spool_unwritable"));
-            _dropped = _dropped.Add(sample.Timestamp ?? _time.GetUtcNow());
+            RecordDrop(sample.Timestamp ?? _time.GetUtcNow());
+            SaveUnreportedDrops();
             Log.SpoolWriteFailed(_logger, _directory, sample.Timestamp, ex);
             return null;
         }
@@ -440,16 +550,21 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     private void EnforceLimits()
     {
         var expiredBefore = _time.GetUtcNow() - _maxAge;
-        var expired = new SpoolDrops(0, null, null);
+        var expired = SpoolDrops.None;
         while (_backlog.TryPeek(out var oldest, out _) && oldest.Timestamp < expiredBefore)
         {
             expired = expired.Add(Drop());
         }
 
-        var full = new SpoolDrops(0, null, null);
+        var full = SpoolDrops.None;
         while (_pendingBytes > _maxBytes && _backlog.Count > 0)
         {
             full = full.Add(Drop());
+        }
+
+        if (expired.Count + full.Count > 0)
+        {
+            SaveUnreportedDrops();
         }
 
         if (expired.Count > 0)
@@ -469,8 +584,95 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     {
         var entry = _backlog.Dequeue();
         Complete(entry);
-        _dropped = _dropped.Add(entry.Timestamp);
+        RecordDrop(entry.Timestamp);
         return entry.Timestamp;
+    }
+
+    private void RecordDrop(DateTimeOffset timestamp)
+    {
+        _dropped = _dropped.Add(timestamp);
+        _unreported = _unreported.Add(timestamp);
+    }
+
+    /// <summary>Keeps drops not yet acknowledged by the server (the report in flight included) across restarts, so no gap goes unreported.</summary>
+    private void SaveUnreportedDrops()
+    {
+        var path = Path.Combine(_directory, DropsFileName);
+        var pending = _reporting is { } reporting ? reporting.Merge(_unreported) : _unreported;
+        try
+        {
+            if (pending.Count == 0)
+            {
+                File.Delete(path);
+                return;
+            }
+
+            var bytes = new byte[3 * sizeof(long)];
+            BinaryPrimitives.WriteInt64LittleEndian(bytes, pending.Count);
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(sizeof(long)), pending.Oldest!.Value.UtcTicks);
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(2 * sizeof(long)), pending.Newest!.Value.UtcTicks);
+            var temporary = path + ".tmp";
+            File.WriteAllBytes(temporary, bytes);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (IOException ex)
+        {
+            Log.SpoolDropsUnsaved(_logger, path, ex);
+        }
+    }
+
+    private SpoolDrops LoadUnreportedDrops()
+    {
+        var path = Path.Combine(_directory, DropsFileName);
+        if (!File.Exists(path))
+        {
+            return SpoolDrops.None;
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length != 3 * sizeof(long))
+        {
+            Log.SpoolRecordSkipped(_logger, path, 0, "an unreadable record of unreported drops");
+            return SpoolDrops.None;
+        }
+
+        var count = BinaryPrimitives.ReadInt64LittleEndian(bytes);
+        var oldest = new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(sizeof(long))), TimeSpan.Zero);
+        var newest = new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(2 * sizeof(long))), TimeSpan.Zero);
+        return new SpoolDrops(count, oldest, newest);
+    }
+
+    /// <summary>Appends a refused sample with the server's answer to the rejected file, keeping one older file when it grows past a segment's size.</summary>
+    private void MoveAside(MetricsReport sample, int statusCode, string problem)
+    {
+        var folder = Path.Combine(_directory, RejectedDirectoryName);
+        var path = Path.Combine(folder, RejectedFileName);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            if (File.Exists(path) && new FileInfo(path).Length > _segmentBytes)
+            {
+                File.Move(path, Path.ChangeExtension(path, ".1.jsonl"), overwrite: true);
+            }
+
+            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            using (var json = new Utf8JsonWriter(stream))
+            {
+                json.WriteStartObject();
+                json.WriteString("rejected_at", _time.GetUtcNow());
+                json.WriteNumber("status_code", statusCode);
+                json.WriteString("problem", problem);
+                json.WritePropertyName("sample");
+                json.WriteRawValue(JsonSerializer.SerializeToUtf8Bytes(sample, MonitoringJsonContext.Default.MetricsReport), skipInputValidation: true);
+                json.WriteEndObject();
+            }
+
+            stream.WriteByte((byte)'\n');
+        }
+        catch (IOException ex)
+        {
+            Log.RejectedUnsaved(_logger, path, sample.Timestamp, ex);
+        }
     }
 
     private sealed class Segment(string path)
@@ -495,6 +697,13 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
 /// <summary>How many samples the spool's limits dropped, and the time range they covered.</summary>
 internal sealed record SpoolDrops(long Count, DateTimeOffset? Oldest, DateTimeOffset? Newest)
 {
+    public static SpoolDrops None { get; } = new(0, null, null);
+
+    public SpoolDrops Merge(SpoolDrops other) => new(
+        Count + other.Count,
+        Oldest is { } oldest && (other.Oldest is not { } otherOldest || oldest <= otherOldest) ? oldest : other.Oldest,
+        Newest is { } newest && (other.Newest is not { } otherNewest || newest >= otherNewest) ? newest : other.Newest);
+
     public SpoolDrops Add(DateTimeOffset timestamp) => new(
         Count + 1,
         Oldest is { } oldest && oldest <= timestamp ? oldest : timestamp,

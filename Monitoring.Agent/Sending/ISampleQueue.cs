@@ -5,11 +5,15 @@ namespace Monitoring.Agent.Sending;
 
 /// <summary>
 /// Samples waiting to be sent, between the collector and the sender. A taken sample stays held until it is
-/// acknowledged or put back, so a crash in between sends it again instead of losing it.
+/// acknowledged, rejected or put back, so a crash in between sends it again instead of losing it.
 /// </summary>
 internal interface ISampleQueue
 {
+    /// <summary>Samples waiting to be taken (the live one and the backlog).</summary>
     int Count { get; }
+
+    /// <summary>The spool's state for the agent's health report.</summary>
+    SpoolStatus Status { get; }
 
     /// <summary>Adds the newest sample; it is sent before older ones. When full, the oldest sample is dropped and counted.</summary>
     void Enqueue(MetricsReport sample);
@@ -17,12 +21,30 @@ internal interface ISampleQueue
     /// <summary>Puts back a sample whose send did not complete; it is sent again in timestamp order with the backlog.</summary>
     void Requeue(MetricsReport sample);
 
-    /// <summary>The server accepted a taken sample, or rejected it for good: it leaves the queue.</summary>
+    /// <summary>The server accepted a taken sample: it leaves the queue.</summary>
     void Acknowledge(MetricsReport sample);
 
-    /// <summary>Takes the live (newest, never tried) sample if there is one, otherwise the oldest waiting sample.</summary>
-    bool TryDequeue([NotNullWhen(true)] out MetricsReport? sample);
+    /// <summary>The server refused a taken sample for good: it is moved aside with the server's answer, counted, and leaves the queue.</summary>
+    void Reject(MetricsReport sample, int statusCode, string problem);
+
+    /// <summary>Takes the live sample (the newest, never tried) if there is one.</summary>
+    bool TryDequeueLive([NotNullWhen(true)] out MetricsReport? sample);
+
+    /// <summary>Takes the oldest waiting samples, in timestamp order, up to <paramref name="maxCount"/> and (beyond the first) <paramref name="maxBytes"/>.</summary>
+    IReadOnlyList<MetricsReport> DequeueBacklog(int maxCount, long maxBytes);
+
+    /// <summary>Drops the server has not been told about; held as being reported until <see cref="SettleDropReport"/>.</summary>
+    SpoolDrops? TakeUnreportedDrops();
+
+    /// <summary>Ends the report taken by <see cref="TakeUnreportedDrops"/>: forgotten once delivered, else reported again with the next send.</summary>
+    void SettleDropReport(bool delivered);
 
     /// <summary>Completes when at least one sample is waiting.</summary>
     ValueTask WaitAsync(CancellationToken cancellationToken);
+
+    /// <summary>Completes when a live sample is waiting.</summary>
+    ValueTask WaitForLiveAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>Unacknowledged samples (waiting and in flight), their bytes, the oldest one's timestamp, and what was dropped or rejected since start.</summary>
+internal sealed record SpoolStatus(int Depth, long Bytes, DateTimeOffset? OldestUnsent, long DroppedTotal, long RejectedTotal);

@@ -8,36 +8,81 @@ using Monitoring.Contracts;
 
 namespace Monitoring.Agent.Sending;
 
-/// <summary>Posts one sample to the ingest endpoint; the HTTP client's resilience pipeline retries transient failures.</summary>
-internal sealed class MetricsSender(HttpClient http, IOptions<AgentOptions> options, AgentTelemetry telemetry, ILogger<MetricsSender> logger)
+/// <summary>
+/// One attempt to post samples: a single one to <c>/api/v1/metrics</c> or a backfill batch to <c>/api/v1/metrics/batch</c>.
+/// Retrying is the sending service's job, so it can put the live sample ahead of a retry and pace the backlog.
+/// </summary>
+internal sealed class MetricsSender(HttpClient http, IOptions<AgentOptions> options, ClockOffset clock, AgentTelemetry telemetry, TimeProvider time)
 {
+    private const int MaxProblemLength = 1024;
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly Uri _endpoint = options.Value.MetricsEndpoint;
+    private readonly Uri _batchEndpoint = options.Value.BatchEndpoint;
+    private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.RequestTimeout);
 
-    /// <summary>True once the server acknowledged the sample; false when it rejected it for good (the rejection is logged and counted).</summary>
-    public async Task<bool> SendAsync(MetricsReport sample, CancellationToken cancellationToken)
+    public Task<SendOutcome> SendAsync(MetricsReport sample, CancellationToken cancellationToken) =>
+        PostAsync(_endpoint, JsonSerializer.SerializeToUtf8Bytes(sample, MonitoringJsonContext.Default.MetricsReport), 1, sample.AgentId, cancellationToken);
+
+    public Task<SendOutcome> SendBatchAsync(IReadOnlyList<MetricsReport> samples, CancellationToken cancellationToken) =>
+        PostAsync(_batchEndpoint, JsonSerializer.SerializeToUtf8Bytes(samples, MonitoringJsonContext.Default.IReadOnlyListMetricsReport), samples.Count, samples[0].AgentId, cancellationToken);
+
+    private async Task<SendOutcome> PostAsync(Uri endpoint, byte[] body, int count, string? agentId, CancellationToken cancellationToken)
     {
-        using var activity = AgentTelemetry.ActivitySource.StartActivity("send sample");
-        activity?.SetTag("monitoring.agent.id", sample.AgentId);
-
-        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(sample, MonitoringJsonContext.Default.MetricsReport));
-        content.Headers.ContentType = Json;
-        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
-        using var response = await http.SendAsync(request, cancellationToken);
-        activity?.SetTag("http.response.status_code", (int)response.StatusCode);
-
-        if (response.IsSuccessStatusCode)
+        using var activity = AgentTelemetry.ActivitySource.StartActivity(endpoint == _endpoint ? "send sample" : "send batch");
+        activity?.SetTag("monitoring.agent.id", agentId);
+        activity?.SetTag("monitoring.batch.size", count);
+        using var timeout = new CancellationTokenSource(_timeout, time);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var sentAt = time.GetUtcNow();
+        try
         {
-            telemetry.SamplesSent.Add(1);
-            Log.SampleSent(logger, sample.Timestamp);
-            return true;
-        }
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = Json;
+            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content };
+            using var response = await http.SendAsync(request, attempt.Token);
+            if (response.Headers.Date is { } serverDate)
+            {
+                clock.Observe(serverDate, sentAt, time.GetUtcNow());
+            }
 
-        var problem = await response.Content.ReadAsStringAsync(cancellationToken);
-        activity?.SetStatus(ActivityStatusCode.Error, "rejected");
-        telemetry.SamplesRejected.Add(1, new KeyValuePair<string, object?>("http.response.status_code", (int)response.StatusCode));
-        Log.SampleRejected(logger, sample.Timestamp, response.StatusCode, problem.Length > 1024 ? problem[..1024] : problem);
-        return false;
+            var status = (int)response.StatusCode;
+            activity?.SetTag("http.response.status_code", status);
+            if (response.IsSuccessStatusCode)
+            {
+                telemetry.SamplesSent.Add(count);
+                return new SendOutcome(SendResult.Accepted, status, "");
+            }
+
+            activity?.SetStatus(ActivityStatusCode.Error, $"HTTP {status}");
+            var problem = await response.Content.ReadAsStringAsync(attempt.Token);
+            return new SendOutcome(
+                SendPolicy.IsRejection(response.StatusCode) ? SendResult.Rejected : SendResult.Failed,
+                status,
+                problem.Length > MaxProblemLength ? problem[..MaxProblemLength] : problem);
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            return new SendOutcome(SendResult.Failed, null, ex is HttpRequestException ? ex.Message : $"no answer within {_timeout}");
+        }
     }
+}
+
+internal enum SendResult
+{
+    /// <summary>The server made the samples durable.</summary>
+    Accepted,
+
+    /// <summary>A 4xx other than 408 and 429: the content would fail the same way forever.</summary>
+    Rejected,
+
+    /// <summary>Network error, timeout, 408, 429 or 5xx: worth retrying.</summary>
+    Failed,
+}
+
+/// <summary>How one attempt ended: the HTTP status when there was an answer, and the server's problem text or the failure.</summary>
+internal sealed record SendOutcome(SendResult Result, int? StatusCode, string Detail)
+{
+    public string Failure => StatusCode is { } status ? $"HTTP {status}" : Detail;
 }

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Monitoring.Abstractions;
+using Monitoring.Api.Live;
 using Monitoring.Contracts;
 
 namespace Monitoring.Api.Ingest;
@@ -33,7 +34,7 @@ public static class MetricsApi
     }
 
     public static async Task<Results<Ok<IngestAccepted>, ValidationProblem>> Report(
-        MetricsReport sample, IGrainFactory grains, TimeProvider time)
+        MetricsReport sample, IGrainFactory grains, LiveFeed live, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
@@ -46,11 +47,12 @@ public static class MetricsApi
 
         await grains.GetAgentGrain(sample.AgentId!).Report(sample);
         Accepted.Add(1);
+        live.Publish(sample);
         return TypedResults.Ok(new IngestAccepted("success", "Metrics received", time.GetUtcNow()));
     }
 
     public static async Task<Results<Ok<IngestAccepted>, ValidationProblem>> ReportBatch(
-        MetricsReport[] samples, IGrainFactory grains, TimeProvider time)
+        MetricsReport[] samples, IGrainFactory grains, LiveFeed live, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
@@ -78,10 +80,15 @@ public static class MetricsApi
             return TypedResults.ValidationProblem(errors, title: "The batch is invalid; nothing was stored.");
         }
 
-        await Task.WhenAll(samples
-            .GroupBy(s => s.AgentId!, StringComparer.Ordinal)
-            .Select(agent => grains.GetAgentGrain(agent.Key).ReportBatch(agent.ToArray())));
+        var agents = samples.GroupBy(s => s.AgentId!, StringComparer.Ordinal).ToArray();
+        await Task.WhenAll(agents.Select(agent => grains.GetAgentGrain(agent.Key).ReportBatch(agent.ToArray())));
         Accepted.Add(samples.Length);
+        // A backfill is history, not news: the live feed shows only each agent's newest sample of the batch.
+        foreach (var agent in agents)
+        {
+            live.Publish(agent.MaxBy(s => s.Timestamp!.Value)!);
+        }
+
         return TypedResults.Ok(new IngestAccepted("success", "Metrics received", time.GetUtcNow()) { Accepted = samples.Length });
     }
 

@@ -82,6 +82,8 @@ public static partial class SampleValidator
                 Bytes(disk.Used, "system.disk.used", Fail);
                 Bytes(disk.Free, "system.disk.free", Fail);
             }
+
+            Detail(system, now, Fail);
         }
 
         if (sample.Network is { } checks)
@@ -97,6 +99,154 @@ public static partial class SampleValidator
                     Check(checks[i], $"network[{i}]", Fail);
                 }
             }
+        }
+    }
+
+    /// <summary>The optional detail beyond the seed's shape: each part is checked only when the agent sent it.</summary>
+    private static void Detail(SystemMetrics system, DateTimeOffset now, Action<string, string> fail)
+    {
+        if (system.Cpu is { } cpu)
+        {
+            if (cpu.Count is { } count && count is < 1 or > SampleLimits.MaxCpuCores)
+            {
+                fail("system.cpu.count", $"system.cpu.count must be from 1 to {SampleLimits.MaxCpuCores}.");
+            }
+
+            if (cpu.PerCore is { Count: > SampleLimits.MaxCpuCores })
+            {
+                fail("system.cpu.per_core", $"system.cpu.per_core may hold at most {SampleLimits.MaxCpuCores} values.");
+            }
+            else
+            {
+                for (var i = 0; i < (cpu.PerCore?.Count ?? 0); i++)
+                {
+                    OptionalPercent(cpu.PerCore![i], $"system.cpu.per_core[{i}]", fail);
+                }
+            }
+
+            OptionalPercent(cpu.User, "system.cpu.user", fail);
+            OptionalPercent(cpu.System, "system.cpu.system", fail);
+            OptionalPercent(cpu.Iowait, "system.cpu.iowait", fail);
+            OptionalPercent(cpu.Steal, "system.cpu.steal", fail);
+        }
+
+        if (system.Load is { } load)
+        {
+            NonNegative(load.Load1, "system.load.load1", fail);
+            NonNegative(load.Load5, "system.load.load5", fail);
+            NonNegative(load.Load15, "system.load.load15", fail);
+        }
+
+        if (system.Swap is { } swap)
+        {
+            Bytes(swap.Total, "system.swap.total", fail);
+            Bytes(swap.Used, "system.swap.used", fail);
+            Bytes(swap.Free, "system.swap.free", fail);
+            OptionalPercent(swap.Percent, "system.swap.percent", fail);
+        }
+
+        Items(system.Disks, "system.disks", SampleLimits.MaxMounts, static m => m.Mount, "mount", SampleLimits.MaxMountPathLength, fail, static (mount, path, fail) =>
+        {
+            Text(mount.Device, $"{path}.device", SampleLimits.MaxMountDeviceLength, fail);
+            Text(mount.FsType, $"{path}.fs_type", SampleLimits.MaxFsTypeLength, fail);
+            Bytes(mount.Total, $"{path}.total", fail);
+            Bytes(mount.Used, $"{path}.used", fail);
+            Bytes(mount.Free, $"{path}.free", fail);
+            OptionalPercent(mount.Percent, $"{path}.percent", fail);
+            OptionalPercent(mount.InodesPercent, $"{path}.inodes_percent", fail);
+        });
+
+        Items(system.DiskIo, "system.disk_io", SampleLimits.MaxBlockDevices, static d => d.Device, "device", SampleLimits.MaxDeviceNameLength, fail, static (device, path, fail) =>
+        {
+            NonNegative(device.ReadBytesPerSec, $"{path}.read_bytes_per_sec", fail);
+            NonNegative(device.WriteBytesPerSec, $"{path}.write_bytes_per_sec", fail);
+        });
+
+        Items(system.Interfaces, "system.interfaces", SampleLimits.MaxInterfaces, static n => n.Name, "name", SampleLimits.MaxInterfaceNameLength, fail, static (nic, path, fail) =>
+        {
+            NonNegative(nic.RxBytesPerSec, $"{path}.rx_bytes_per_sec", fail);
+            NonNegative(nic.TxBytesPerSec, $"{path}.tx_bytes_per_sec", fail);
+            NonNegative(nic.RxPacketsPerSec, $"{path}.rx_packets_per_sec", fail);
+            NonNegative(nic.TxPacketsPerSec, $"{path}.tx_packets_per_sec", fail);
+            NonNegative(nic.RxErrorsPerSec, $"{path}.rx_errors_per_sec", fail);
+            NonNegative(nic.TxErrorsPerSec, $"{path}.tx_errors_per_sec", fail);
+            NonNegative(nic.RxDropsPerSec, $"{path}.rx_drops_per_sec", fail);
+            NonNegative(nic.TxDropsPerSec, $"{path}.tx_drops_per_sec", fail);
+        });
+
+        NonNegative(system.UptimeSeconds, "system.uptime_seconds", fail);
+        if (system.BootTime is { } bootTime && bootTime - now > MaxClockSkew)
+        {
+            fail("system.boot_time", "system.boot_time is in the future; check the agent's clock.");
+        }
+    }
+
+    /// <summary>
+    /// A bounded list of named things: each needs its name, unique within the list, because the name is what its history
+    /// series are called by (<c>disk[/home].percent</c>).
+    /// </summary>
+    private static void Items<T>(
+        IReadOnlyList<T?>? items, string path, int maxCount, Func<T, string?> name, string nameField, int maxNameLength,
+        Action<string, string> fail, Action<T, string, Action<string, string>> check)
+        where T : class
+    {
+        if (items is null)
+        {
+            return;
+        }
+
+        if (items.Count > maxCount)
+        {
+            fail(path, $"{path} may hold at most {maxCount} entries.");
+            return;
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var itemPath = $"{path}[{i}]";
+            if (items[i] is not { } item)
+            {
+                fail(itemPath, $"{itemPath} must be an object.");
+                continue;
+            }
+
+            var namePath = $"{itemPath}.{nameField}";
+            if (string.IsNullOrWhiteSpace(name(item)))
+            {
+                fail(namePath, $"{namePath} is required.");
+            }
+            else if (!names.Add(name(item)!))
+            {
+                fail(namePath, $"{namePath} '{name(item)}' appears more than once in {path}.");
+            }
+
+            Text(name(item), namePath, maxNameLength, fail);
+            check(item, itemPath, fail);
+        }
+    }
+
+    private static void Text(string? value, string field, int maxLength, Action<string, string> fail)
+    {
+        if (value is { } text && text.Length > maxLength)
+        {
+            fail(field, $"{field} must be at most {maxLength} characters.");
+        }
+    }
+
+    private static void OptionalPercent(double? value, string field, Action<string, string> fail)
+    {
+        if (value is { } percent && (!double.IsFinite(percent) || percent is < 0 or > 100))
+        {
+            fail(field, $"{field} must be a number from 0 to 100.");
+        }
+    }
+
+    private static void NonNegative(double? value, string field, Action<string, string> fail)
+    {
+        if (value is { } number && !(double.IsFinite(number) && number >= 0))
+        {
+            fail(field, $"{field} must be a non-negative number.");
         }
     }
 

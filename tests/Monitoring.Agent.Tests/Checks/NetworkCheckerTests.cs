@@ -139,7 +139,7 @@ public sealed class NetworkCheckerTests
             new Uri("http://127.0.0.1:1/"),
             spool.Path,
             before: registrations => registrations
-                .AddSingleton(new SystemSources(Fixture.Path("stat-real"), Fixture.Path("meminfo-real"), "/"))
+                .AddSingleton(Fixture.Sources)
                 .AddCollectors(),
             settings: new() { ["Agent:NETWORK_CHECKS"] = $"tcp://127.0.0.1:{ClosedPort()},tcp://127.0.0.1:{port}" });
         var collection = services.GetServices<IHostedService>().OfType<CollectionService>().Single();

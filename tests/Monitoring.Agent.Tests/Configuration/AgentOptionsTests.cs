@@ -31,6 +31,13 @@ public sealed class AgentOptionsTests
     [InlineData("CHECK_TIMEOUT", "0")]
     [InlineData("CHECK_TIMEOUT", "301")]
     [InlineData("NETWORK_CHECKS", "tcp://db.internal")]
+    [InlineData("BACKFILL_RATE", "0")]
+    [InlineData("BACKFILL_RATE", "10001")]
+    [InlineData("BACKFILL_BATCH_SIZE", "0")]
+    [InlineData("BACKFILL_BATCH_SIZE", "1001")]
+    [InlineData("BACKFILL_BATCH_SIZE", "2.5")]
+    [InlineData("BACKFILL_START_DELAY", "-1")]
+    [InlineData("BACKFILL_START_DELAY", "3601")]
     public void Invalid_setting_fails_with_a_message_naming_it(string setting, string value)
     {
         var error = FindError(new Dictionary<string, string> { [setting] = value });
@@ -51,6 +58,10 @@ public sealed class AgentOptionsTests
         Assert.Equal(7 * 86400, options.SpoolMaxAge);
         Assert.Empty(options.ParseNetworkTargets());
         Assert.Equal(5, options.CheckTimeout);
+        Assert.Equal(20, options.BackfillRate);
+        Assert.Equal(100, options.BackfillBatchSize);
+        Assert.Equal(30, options.BackfillStartDelay);
+        Assert.Equal(new Uri("http://localhost:5080/api/v1/metrics/batch"), options.BatchEndpoint);
         Assert.Equal(new Uri("http://localhost:5080/api/v1/metrics"), options.MetricsEndpoint);
     }
 

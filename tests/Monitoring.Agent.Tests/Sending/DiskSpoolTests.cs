@@ -258,6 +258,96 @@ public sealed class DiskSpoolTests : IDisposable
     }
 
     [Fact]
+    public void Unreported_drops_are_taken_once_given_back_when_not_delivered_and_survive_a_restart()
+    {
+        var spool = Open(maxBytes: 2 * RecordLength(Sample(0)));
+        for (var minute = 0; minute < 4; minute++)
+        {
+            spool.Enqueue(Sample(minute));
+        }
+
+        var report = spool.TakeUnreportedDrops();
+        Assert.Equal(new SpoolDrops(2, Start, Start.AddMinutes(1)), report);
+        Assert.Null(spool.TakeUnreportedDrops());
+        spool.SettleDropReport(delivered: false);
+        spool.Dispose();
+
+        var reopened = Open(maxBytes: 2 * RecordLength(Sample(0)));
+        Assert.Equal(new SpoolDrops(2, Start, Start.AddMinutes(1)), reopened.TakeUnreportedDrops());
+        reopened.SettleDropReport(delivered: true);
+        Assert.Null(reopened.TakeUnreportedDrops());
+        Assert.False(File.Exists(Path.Combine(_directory.Path, DiskSpool.DropsFileName)));
+    }
+
+    [Fact]
+    public void Drops_during_a_report_in_flight_are_kept_for_the_next_report()
+    {
+        var spool = Open(maxBytes: 2 * RecordLength(Sample(0)));
+        for (var minute = 0; minute < 3; minute++)
+        {
+            spool.Enqueue(Sample(minute));
+        }
+
+        Assert.Equal(1, spool.TakeUnreportedDrops()!.Count);
+        spool.Enqueue(Sample(3));
+        spool.SettleDropReport(delivered: true);
+
+        Assert.Equal(new SpoolDrops(1, Start.AddMinutes(1), Start.AddMinutes(1)), spool.TakeUnreportedDrops());
+        Assert.Equal(2, spool.Status.DroppedTotal);
+    }
+
+    [Fact]
+    public void A_rejected_sample_is_moved_aside_with_the_answer_counted_and_leaves_the_spool()
+    {
+        var spool = Open();
+        spool.Enqueue(Sample(0));
+        Assert.True(spool.TryDequeue(out var sample));
+
+        spool.Reject(sample, 400, """{"title":"bad"}""");
+
+        Assert.Equal(new SpoolStatus(0, 0, null, 0, 1), spool.Status);
+        var line = Assert.Single(File.ReadAllLines(Path.Combine(_directory.Path, DiskSpool.RejectedDirectoryName, DiskSpool.RejectedFileName)));
+        using var json = JsonDocument.Parse(line);
+        Assert.Equal(400, json.RootElement.GetProperty("status_code").GetInt32());
+        Assert.Equal("""{"title":"bad"}""", json.RootElement.GetProperty("problem").GetString());
+        Assert.Equal(Start, json.RootElement.GetProperty("sample").GetProperty("timestamp").GetDateTimeOffset());
+        spool.Dispose();
+        Assert.Equal(0, Open().Count);
+    }
+
+    [Fact]
+    public void Status_counts_waiting_and_in_flight_samples_and_the_oldest_unsent()
+    {
+        var spool = Open();
+        for (var minute = 0; minute < 3; minute++)
+        {
+            spool.Enqueue(Sample(minute));
+        }
+
+        Assert.Equal(2, spool.DequeueBacklog(5, long.MaxValue).Count);
+
+        var status = spool.Status;
+        Assert.Equal(3, status.Depth);
+        Assert.Equal(3 * RecordLength(Sample(0)), status.Bytes);
+        Assert.Equal(Start, status.OldestUnsent);
+    }
+
+    [Fact]
+    public void A_backlog_batch_stops_at_the_byte_limit_but_always_takes_one()
+    {
+        var spool = Open();
+        for (var minute = 0; minute < 5; minute++)
+        {
+            spool.Enqueue(Sample(minute));
+        }
+
+        Assert.True(spool.TryDequeueLive(out _));
+        Assert.Equal([0, 1], spool.DequeueBacklog(10, (2 * RecordLength(Sample(0))) + 1).Select(Minute));
+        Assert.Equal([2], spool.DequeueBacklog(10, 1).Select(Minute));
+        Assert.Equal([3], spool.DequeueBacklog(10, long.MaxValue).Select(Minute));
+    }
+
+    [Fact]
     public void A_new_segment_starts_every_hour_and_finished_segments_are_deleted()
     {
         var spool = Open();

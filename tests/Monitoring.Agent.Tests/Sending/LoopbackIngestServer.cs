@@ -29,6 +29,9 @@ internal sealed class LoopbackIngestServer : IAsyncDisposable
 
     public int Accepted => Requests.Count(request => request.AnsweredWith == HttpStatusCode.OK);
 
+    /// <summary>How far the server's clock, as told by its <c>Date</c> header, is ahead of the real one.</summary>
+    public TimeSpan ClockSkew { get; set; }
+
     /// <summary>Answers each request with the next scripted status, and 200 once the script is used up.</summary>
     public static LoopbackIngestServer Start(params HttpStatusCode[] script) => Start(script, hang: false);
 
@@ -91,6 +94,7 @@ internal sealed class LoopbackIngestServer : IAsyncDisposable
                 : """{"title":"rejected","status":400,"errors":{"cpu_percent":["out of range"]}}""";
             var bytes = Encoding.UTF8.GetBytes(answer);
             context.Response.StatusCode = (int)status;
+            context.Response.Headers.Set("Date", (DateTimeOffset.UtcNow + ClockSkew).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
             context.Response.ContentType = "application/json";
             context.Response.ContentLength64 = bytes.Length;
             await context.Response.OutputStream.WriteAsync(bytes, _stopping.Token);

@@ -32,56 +32,118 @@ public sealed class MetricsSenderTests : IDisposable
     public void Dispose() => _spool.Dispose();
 
     [Fact]
-    public async Task Sample_arrives_once_after_the_server_fails_twice_with_503()
+    public async Task Accepted_sample_is_posted_once_as_json_and_counted_as_sent()
     {
-        await using var server = LoopbackIngestServer.Start(HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable);
+        await using var server = LoopbackIngestServer.Start();
         await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path);
         using var sent = Collect(services, "monitoring.agent.samples.sent");
 
-        var accepted = await services.GetRequiredService<MetricsSender>().SendAsync(Sample, TestContext.Current.CancellationToken);
+        var outcome = await services.GetRequiredService<MetricsSender>().SendAsync(Sample, TestContext.Current.CancellationToken);
 
-        Assert.True(accepted);
-        Assert.Equal([HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK], server.Requests.Select(r => r.AnsweredWith));
-        Assert.Equal(1, server.Accepted);
-        Assert.All(server.Requests, request =>
-        {
-            Assert.Equal("POST", request.Method);
-            Assert.Equal("/api/v1/metrics", request.Path);
-            Assert.Equal("application/json", request.ContentType);
-            Assert.Equal(Sample, JsonSerializer.Deserialize(request.Body, MonitoringJsonContext.Default.MetricsReport)! with { Network = Sample.Network });
-        });
+        Assert.Equal(SendResult.Accepted, outcome.Result);
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("POST", request.Method);
+        Assert.Equal("/api/v1/metrics", request.Path);
+        Assert.Equal("application/json", request.ContentType);
+        Assert.Equal(Sample, JsonSerializer.Deserialize(request.Body, MonitoringJsonContext.Default.MetricsReport)! with { Network = Sample.Network });
         Assert.Equal(1, sent.GetMeasurementSnapshot().EvaluateAsCounter());
     }
 
     [Fact]
-    public async Task Client_error_is_not_retried_and_is_counted_as_a_rejection()
+    public async Task Batch_is_posted_once_to_the_batch_endpoint_as_a_json_array_in_the_given_order()
     {
-        await using var server = LoopbackIngestServer.Start(HttpStatusCode.BadRequest, HttpStatusCode.BadRequest);
+        await using var server = LoopbackIngestServer.Start();
         await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path);
-        using var rejected = Collect(services, "monitoring.agent.samples.rejected");
+        using var sent = Collect(services, "monitoring.agent.samples.sent");
+        MetricsReport[] batch = [Sample, Sample with { Timestamp = Sample.Timestamp!.Value.AddMinutes(1) }];
 
-        var accepted = await services.GetRequiredService<MetricsSender>().SendAsync(Sample, TestContext.Current.CancellationToken);
+        var outcome = await services.GetRequiredService<MetricsSender>().SendBatchAsync(batch, TestContext.Current.CancellationToken);
 
-        Assert.False(accepted);
+        Assert.Equal(SendResult.Accepted, outcome.Result);
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("/api/v1/metrics/batch", request.Path);
+        var posted = JsonSerializer.Deserialize(request.Body, MonitoringJsonContext.Default.MetricsReportArray)!;
+        Assert.Equal(batch.Select(sample => sample.Timestamp), posted.Select(sample => sample.Timestamp));
+        Assert.Equal(2, sent.GetMeasurementSnapshot().EvaluateAsCounter());
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.BadRequest)]
+    [InlineData(HttpStatusCode.RequestEntityTooLarge)]
+    [InlineData(HttpStatusCode.UnprocessableEntity)]
+    public async Task Client_error_is_a_rejection_with_the_servers_problem_text(HttpStatusCode failure)
+    {
+        await using var server = LoopbackIngestServer.Start(failure);
+        await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path);
+
+        var outcome = await services.GetRequiredService<MetricsSender>().SendAsync(Sample, TestContext.Current.CancellationToken);
+
+        Assert.Equal(SendResult.Rejected, outcome.Result);
+        Assert.Equal((int)failure, outcome.StatusCode);
+        Assert.Contains("cpu_percent", outcome.Detail, StringComparison.Ordinal);
         Assert.Single(server.Requests);
-        var rejection = Assert.Single(rejected.GetMeasurementSnapshot());
-        Assert.Equal(400, rejection.Tags["http.response.status_code"]);
     }
 
     [Theory]
     [InlineData(HttpStatusCode.RequestTimeout)]
     [InlineData(HttpStatusCode.TooManyRequests)]
     [InlineData(HttpStatusCode.InternalServerError)]
-    [InlineData(HttpStatusCode.BadGateway)]
-    public async Task Server_and_throttling_errors_are_retried(HttpStatusCode failure)
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    public async Task Server_and_throttling_errors_are_failures_worth_retrying(HttpStatusCode failure)
     {
         await using var server = LoopbackIngestServer.Start(failure);
         await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path);
 
-        var accepted = await services.GetRequiredService<MetricsSender>().SendAsync(Sample, TestContext.Current.CancellationToken);
+        var outcome = await services.GetRequiredService<MetricsSender>().SendAsync(Sample, TestContext.Current.CancellationToken);
 
-        Assert.True(accepted);
-        Assert.Equal([failure, HttpStatusCode.OK], server.Requests.Select(r => r.AnsweredWith));
+        Assert.Equal(SendResult.Failed, outcome.Result);
+        Assert.Equal($"HTTP {(int)failure}", outcome.Failure);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task A_server_that_is_not_listening_is_a_failure_worth_retrying()
+    {
+        Uri gone;
+        await using (var server = LoopbackIngestServer.Start())
+        {
+            gone = server.BaseAddress;
+        }
+
+        await using var services = SenderTestHost.Build(gone, _spool.Path);
+
+        var outcome = await services.GetRequiredService<MetricsSender>().SendAsync(Sample, TestContext.Current.CancellationToken);
+
+        Assert.Equal(SendResult.Failed, outcome.Result);
+        Assert.Null(outcome.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_server_that_never_answers_is_a_failure_after_the_request_timeout()
+    {
+        await using var server = LoopbackIngestServer.StartStalled();
+        await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path, settings: new() { ["Agent:REQUEST_TIMEOUT"] = "0.2" });
+
+        var outcome = await services.GetRequiredService<MetricsSender>().SendAsync(Sample, TestContext.Current.CancellationToken);
+
+        Assert.Equal(SendResult.Failed, outcome.Result);
+        Assert.Contains("no answer within", outcome.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_servers_date_header_gives_the_clock_offset()
+    {
+        await using var server = LoopbackIngestServer.Start();
+        server.ClockSkew = TimeSpan.FromHours(1);
+        await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await services.GetRequiredService<MetricsSender>().SendAsync(Sample, TestContext.Current.CancellationToken);
+        }
+
+        // The header has a one-second resolution.
+        Assert.InRange(services.GetRequiredService<ClockOffset>().Milliseconds!.Value, 3_600_000 - 1_500, 3_600_000 + 1_500);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Monitoring.Agent.Tests.Sending;
 
 internal static class SenderTestHost
 {
-    /// <summary>The agent's own sending registrations, pointed at <paramref name="server"/> with millisecond backoff and a spool in <paramref name="spoolDirectory"/>.</summary>
+    /// <summary>The agent's own sending registrations, pointed at <paramref name="server"/> with millisecond backoff, no backfill start delay and a spool in <paramref name="spoolDirectory"/>.</summary>
     public static ServiceProvider Build(Uri server, string spoolDirectory, Action<IServiceCollection>? before = null, Dictionary<string, string?>? settings = null)
     {
         var values = new Dictionary<string, string?>
@@ -17,6 +17,7 @@ internal static class SenderTestHost
             ["Agent:RETRY_BASE_DELAY"] = "0.01",
             ["Agent:RETRY_MAX_DELAY"] = "0.05",
             ["Agent:SPOOL_DIRECTORY"] = spoolDirectory,
+            ["Agent:BACKFILL_START_DELAY"] = "0",
         };
         foreach (var (key, value) in settings ?? [])
         {

@@ -44,7 +44,10 @@ public sealed class AppHostTests
                     resource => resource.Snapshot.Urls.Any(url => url.DisplayProperties.DisplayName == "Agents (JSON)"), cancellation).WaitAsync(StartTimeout, cancellation);
                 Assert.Contains(shown.Snapshot.Urls, url => url.DisplayProperties.DisplayName == "API" && url.Url.StartsWith("http://", StringComparison.Ordinal));
                 Assert.Contains(shown.Snapshot.Urls, url => url.Url.EndsWith("/api/v1/agents", StringComparison.Ordinal));
+                var dashboard = Assert.Single(shown.Snapshot.Urls, url => url.DisplayProperties.DisplayName == "Dashboard");
                 using var api = app.CreateHttpClient("api");
+                var page = await api.GetStringAsync(new Uri(new Uri(dashboard.Url).PathAndQuery, UriKind.Relative), cancellation);
+                Assert.Contains("Fleet · Monitoring", page, StringComparison.Ordinal);
 
                 await Eventually.GetAsync("/api/v1/agents lists the three demo agents up", SampleTimeout, async attempt =>
                     await api.GetFromJsonAsync(new Uri("/api/v1/agents", UriKind.Relative), MonitoringJsonContext.Default.AgentList, attempt) is { } list

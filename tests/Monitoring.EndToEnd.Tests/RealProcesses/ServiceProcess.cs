@@ -11,11 +11,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
         ["Cluster__", "Orleans__", "ConnectionStrings__", "OTEL_", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "AGENT_", "SERVER_URL", "COLLECTION_INTERVAL", "SPOOL_"];
 
     private readonly Process _process;
+    private readonly Action<string>? _onLine;
 
-    private ServiceProcess(string name, Process process)
+    private ServiceProcess(string name, Process process, Action<string>? onLine)
     {
         Name = name;
         _process = process;
+        _onLine = onLine;
         Output = new RecentLines(name);
     }
 
@@ -27,8 +29,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the build output of project <paramref name="name"/>, found through the test assembly's metadata.</summary>
-    public static ServiceProcess Start(string name, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts the build output of project <paramref name="name"/>, found through the test assembly's metadata; <paramref name="onLine"/> sees every line it writes.</summary>
+    public static ServiceProcess Start(string name, string workingDirectory, IReadOnlyDictionary<string, string> environment, Action<string>? onLine = null)
     {
         var dll = typeof(ServiceProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .SingleOrDefault(attribute => attribute.Key == name)?.Value
@@ -51,7 +53,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var service = new ServiceProcess(name, new Process { StartInfo = start });
+        var service = new ServiceProcess(name, new Process { StartInfo = start }, onLine);
         service._process.OutputDataReceived += (_, line) => service.Capture(line.Data, "out");
         service._process.ErrorDataReceived += (_, line) => service.Capture(line.Data, "err");
         service._process.Start();
@@ -60,7 +62,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
-    /// <summary>Kills the process and anything it started, and waits until they are gone.</summary>
+    /// <summary>Kills the process and anything it started with SIGKILL, and waits until they are gone.</summary>
     public async ValueTask DisposeAsync()
     {
         try
@@ -82,6 +84,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         if (line is not null)
         {
             Output.Add($"[{stream}] {line}");
+            _onLine?.Invoke(line);
         }
     }
 }

@@ -10,10 +10,11 @@ public sealed class ApiFactory : WebApplicationFactory<Monitoring.Api.Errors.Pro
 {
     private readonly TestCluster _cluster;
 
-    public ApiFactory(TestCluster cluster)
+    /// <param name="port">0 for any free port; a fixed one lets a test restart the API where a browser expects it.</param>
+    public ApiFactory(TestCluster cluster, int port = 0)
     {
         _cluster = cluster;
-        UseKestrel(0);
+        UseKestrel(port);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Monitoring.Contracts;
 using Monitoring.Tests.Cluster;
 
 namespace Monitoring.Tests.Http;
@@ -13,6 +16,19 @@ public sealed class ValidationTests(ClusterFixture fixture)
         "\"system\": {\"cpu_percent\": 10, \"memory\": {\"total\": 100, \"used\": 50, \"available\": 50, \"percent\": 50}, " +
         "\"disk\": {\"total\": 100, \"used\": 50, \"free\": 50, \"percent\": 50}}, " +
         "\"network\": [{\"host\": \"h\", \"port\": 1, \"status\": \"up\", \"latency_ms\": 1}]}";
+
+    private const string ValidDetailed =
+        "{\"agent_id\": \"AGENT\", \"timestamp\": \"TIME\", " +
+        "\"system\": {\"cpu_percent\": 10, \"memory\": {\"percent\": 50}, \"disk\": {\"percent\": 50}, " +
+        "\"cpu\": {\"count\": 2, \"per_core\": [5, 15], \"user\": 6, \"system\": 3, \"iowait\": 1, \"steal\": 0}, " +
+        "\"load\": {\"load1\": 0.5, \"load5\": 0.4, \"load15\": 0.3}, " +
+        "\"swap\": {\"total\": 100, \"used\": 25, \"free\": 75, \"percent\": 25}, " +
+        "\"disks\": [{\"mount\": \"/\", \"device\": \"/dev/sda1\", \"fs_type\": \"ext4\", \"total\": 100, \"used\": 40, \"free\": 60, \"percent\": 40, \"inodes_percent\": 3}, " +
+        "{\"mount\": \"/home\", \"device\": \"/dev/sda2\", \"fs_type\": \"xfs\", \"total\": 100, \"used\": 90, \"free\": 10, \"percent\": 90, \"inodes_percent\": 1}], " +
+        "\"disk_io\": [{\"device\": \"sda\", \"read_bytes_per_sec\": 512, \"write_bytes_per_sec\": 1024}], " +
+        "\"interfaces\": [{\"name\": \"eth0\", \"rx_bytes_per_sec\": 10, \"tx_bytes_per_sec\": 20, \"rx_packets_per_sec\": 1, \"tx_packets_per_sec\": 2, " +
+        "\"rx_errors_per_sec\": 0, \"tx_errors_per_sec\": 0, \"rx_drops_per_sec\": 0, \"tx_drops_per_sec\": 0.1}], " +
+        "\"uptime_seconds\": 3600, \"boot_time\": \"BOOT\"}}";
 
     private readonly HttpClient _http = fixture.CreateClient();
 
@@ -51,15 +67,59 @@ public sealed class ValidationTests(ClusterFixture fixture)
         { "interval not positive", "\"agent_name\": \"n\",", "\"agent_name\": \"n\", \"interval_seconds\": 0,", "interval_seconds" },
     };
 
+    /// <summary>Each rule of the optional detail, as the edit that breaks <see cref="ValidDetailed"/>.</summary>
+    public static TheoryData<string, string, string, string> DetailViolations => new()
+    {
+        { "cpu count 0", "\"count\": 2", "\"count\": 0", "system.cpu.count" },
+        { "per-core percent above 100", "[5, 15]", "[5, 100.1]", "system.cpu.per_core[1]" },
+        { "per-core percent negative", "[5, 15]", "[-1, 15]", "system.cpu.per_core[0]" },
+        { "too many per-core percents", "[5, 15]", $"[{string.Join(", ", Enumerable.Repeat(1, 4097))}]", "system.cpu.per_core" },
+        { "cpu user negative", "\"user\": 6", "\"user\": -6", "system.cpu.user" },
+        { "cpu steal above 100", "\"steal\": 0", "\"steal\": 101", "system.cpu.steal" },
+        { "iowait overflowing to infinity", "\"iowait\": 1", "\"iowait\": 1e400", "system.cpu.iowait" },
+        { "load negative", "\"load5\": 0.4", "\"load5\": -0.4", "system.load.load5" },
+        { "swap used negative", "\"used\": 25", "\"used\": -25", "system.swap.used" },
+        { "swap percent above 100", "\"free\": 75, \"percent\": 25", "\"free\": 75, \"percent\": 250", "system.swap.percent" },
+        { "mount percent above 100", "\"percent\": 90", "\"percent\": 100.5", "system.disks[1].percent" },
+        { "mount inodes percent negative", "\"inodes_percent\": 3", "\"inodes_percent\": -3", "system.disks[0].inodes_percent" },
+        { "mount total negative", "\"fs_type\": \"xfs\", \"total\": 100", "\"fs_type\": \"xfs\", \"total\": -100", "system.disks[1].total" },
+        { "mount without mount point", "\"mount\": \"/home\", ", "", "system.disks[1].mount" },
+        { "mount point twice", "\"mount\": \"/home\"", "\"mount\": \"/\"", "system.disks[1].mount" },
+        { "mount point too long", "\"mount\": \"/home\"", $"\"mount\": \"/{new string('m', 4096)}\"", "system.disks[1].mount" },
+        { "mount device too long", "\"device\": \"/dev/sda2\"", $"\"device\": \"{new string('d', 1025)}\"", "system.disks[1].device" },
+        { "mount fs type too long", "\"fs_type\": \"xfs\"", $"\"fs_type\": \"{new string('x', 65)}\"", "system.disks[1].fs_type" },
+        { "mount that is null", "\"disks\": [", "\"disks\": [null, ", "system.disks[0]" },
+        { "too many mounts", "\"disks\": [", $"\"disks\": [{string.Concat(Enumerable.Range(0, 256).Select(i => $"{{\"mount\": \"/m{i}\"}}, "))}", "system.disks" },
+        { "disk read rate negative", "\"read_bytes_per_sec\": 512", "\"read_bytes_per_sec\": -512", "system.disk_io[0].read_bytes_per_sec" },
+        { "disk device missing", "\"device\": \"sda\", ", "", "system.disk_io[0].device" },
+        { "disk device name too long", "\"device\": \"sda\"", $"\"device\": \"{new string('s', 257)}\"", "system.disk_io[0].device" },
+        { "interface drops negative", "\"tx_drops_per_sec\": 0.1", "\"tx_drops_per_sec\": -0.1", "system.interfaces[0].tx_drops_per_sec" },
+        { "interface name too long", "\"name\": \"eth0\"", $"\"name\": \"{new string('e', 257)}\"", "system.interfaces[0].name" },
+        { "interface twice", "\"interfaces\": [", "\"interfaces\": [{\"name\": \"eth0\"}, ", "system.interfaces[1].name" },
+        { "too many interfaces", "\"interfaces\": [", $"\"interfaces\": [{string.Concat(Enumerable.Range(0, 512).Select(i => $"{{\"name\": \"veth{i}\"}}, "))}", "system.interfaces" },
+        { "uptime negative", "\"uptime_seconds\": 3600", "\"uptime_seconds\": -1", "system.uptime_seconds" },
+        { "boot time in the future", "\"BOOT\"", "\"FUTURE\"", "system.boot_time" },
+    };
+
     [Theory]
     [MemberData(nameof(Violations))]
-    public async Task Invalid_sample_is_refused_with_a_problem_naming_the_field_and_nothing_is_stored(
-        string rule, string original, string replacement, string field)
+    public Task Invalid_sample_is_refused_with_a_problem_naming_the_field_and_nothing_is_stored(
+        string rule, string original, string replacement, string field) =>
+        AssertRefused(Valid, rule, original, replacement, field);
+
+    [Theory]
+    [MemberData(nameof(DetailViolations))]
+    public Task Invalid_detail_is_refused_with_a_problem_naming_the_field_and_nothing_is_stored(
+        string rule, string original, string replacement, string field) =>
+        AssertRefused(ValidDetailed, rule, original, replacement, field);
+
+    private async Task AssertRefused(string valid, string rule, string original, string replacement, string field)
     {
         var agentId = Samples.NewAgentId();
-        Assert.Contains(original, Valid, StringComparison.Ordinal);
-        var body = Valid.Replace(original, replacement, StringComparison.Ordinal)
+        Assert.Contains(original, valid, StringComparison.Ordinal);
+        var body = valid.Replace(original, replacement, StringComparison.Ordinal)
             .Replace("AGENT", agentId, StringComparison.Ordinal)
+            .Replace("BOOT", DateTimeOffset.UtcNow.AddHours(-1).ToString("O", CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("FUTURE", DateTimeOffset.UtcNow.AddMinutes(6).ToString("O", CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("TIME", DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O", CultureInfo.InvariantCulture), StringComparison.Ordinal);
         var rowsBefore = fixture.Scalar("SELECT count(*) FROM history");
@@ -84,6 +144,36 @@ public sealed class ValidationTests(ClusterFixture fixture)
         var response = await _http.PostRawAsync("/api/v1/metrics", body);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_valid_detailed_body_these_tests_break_is_accepted()
+    {
+        var body = ValidDetailed.Replace("AGENT", Samples.NewAgentId(), StringComparison.Ordinal)
+            .Replace("BOOT", DateTimeOffset.UtcNow.AddHours(-1).ToString("O", CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("TIME", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        var response = await _http.PostRawAsync("/api/v1/metrics", body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Detailed_sample_is_accepted_and_latest_answers_it_unchanged()
+    {
+        var agentId = Samples.NewAgentId();
+        var sample = Samples.Detailed(agentId, Samples.RecentTime());
+
+        var response = await _http.PostSampleAsync(sample);
+        var latest = await (await _http.FetchAsync($"/api/v1/metrics/{agentId}/latest")).ReadAsync(MonitoringJsonContext.Default.LatestMetrics);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(sample.Timestamp, latest.Timestamp);
+        Assert.Equal(Json(sample.System!, MonitoringJsonContext.Default.SystemMetrics), Json(latest.System, MonitoringJsonContext.Default.SystemMetrics));
+        Assert.Equal(Json(sample.Network!, MonitoringJsonContext.Default.IReadOnlyListNetworkCheck), Json(latest.Network, MonitoringJsonContext.Default.IReadOnlyListNetworkCheck));
+        Assert.Equal(Json(sample.Agent!, MonitoringJsonContext.Default.AgentHealth), Json(latest.Agent!, MonitoringJsonContext.Default.AgentHealth));
+
+        static string Json<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.Serialize(value, type);
     }
 
     [Fact]

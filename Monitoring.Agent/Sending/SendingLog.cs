@@ -1,0 +1,22 @@
+namespace Monitoring.Agent;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Server rejected a backfill batch of {Count} samples with {StatusCode}; they are sent one by one to find the bad ones: {Problem}")]
+    public static partial void BatchRejected(ILogger logger, int count, int statusCode, string problem);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Server answers again; backfill of {Count} spooled samples starts in {Delay}")]
+    public static partial void BackfillScheduled(ILogger logger, int count, TimeSpan delay);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Server accepted a backfill batch of {Count} samples taken from {Oldest:O} to {Newest:O}")]
+    public static partial void BatchSent(ILogger logger, int count, DateTimeOffset? oldest, DateTimeOffset? newest);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Reported {Count} dropped samples, taken from {Oldest:O} to {Newest:O}, to the server")]
+    public static partial void DropsReported(ILogger logger, long count, DateTimeOffset? oldest, DateTimeOffset? newest);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Could not record unreported drops in {Path}; they are still reported unless the agent restarts first")]
+    public static partial void SpoolDropsUnsaved(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "Could not move the rejected sample taken at {Timestamp:O} aside to {Path}; it is only in this log")]
+    public static partial void RejectedUnsaved(ILogger logger, string path, DateTimeOffset? timestamp, Exception exception);
+}

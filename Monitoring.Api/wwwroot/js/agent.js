@@ -1,0 +1,320 @@
+// The agent page: info, network checks and history charts over a chosen range, fed by history and the live feed.
+import uPlot from '../lib/uplot/uPlot.esm.js';
+import {
+  getJson, el, formatPercent, formatBytes, formatRate, formatDuration, formatAgo, formatTime, LiveConnection, showLiveState,
+} from './common.js';
+
+const params = new URLSearchParams(location.search);
+const agentId = params.get('id') ?? '';
+const api = `api/v1/metrics/${encodeURIComponent(agentId)}`;
+const maxPoints = 600;
+
+/** The CPU chart's line of bucket maxima; not a history series name, so it never collides with one. */
+const peakCpu = 'cpu_percent (max)';
+
+const palette = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569', '#ea580c'];
+
+const number = (digits) => (value) => (value === null || value === undefined ? '–' : value.toFixed(digits));
+
+/** Each chart takes the series whose names (MetricSeries.cs) it matches, labelled by what the name brackets. */
+const charts = [
+  {
+    id: 'cpu', title: 'CPU (total and per core)', format: formatPercent, range: [0, 100],
+    label: (name) => {
+      if (name === 'cpu_percent') return 'total';
+      if (name === peakCpu) return 'total (bucket max)';
+      const match = /^cpu\.core\[(\d+)\]$/.exec(name);
+      return match ? `core ${match[1]}` : undefined;
+    },
+  },
+  { id: 'memory', title: 'Memory', format: formatPercent, range: [0, 100], label: (name) => (name === 'memory.percent' ? 'used' : undefined) },
+  { id: 'swap', title: 'Swap', format: formatPercent, range: [0, 100], label: (name) => (name === 'swap.percent' ? 'used' : undefined) },
+  {
+    id: 'disk', title: 'Disk usage per mount', format: formatPercent, range: [0, 100],
+    label: (name) => /^disk\[(.*)\]\.percent$/.exec(name)?.[1],
+    fallback: { 'disk.percent': '/' },
+  },
+  {
+    id: 'network', title: 'Interface rates', format: formatRate,
+    label: (name) => {
+      const match = /^net\[(.*)\]\.(rx|tx)_bytes_per_sec$/.exec(name);
+      return match ? `${match[1]} ${match[2] === 'rx' ? 'in' : 'out'}` : undefined;
+    },
+  },
+  {
+    id: 'latency', title: 'Network check latency', format: (value) => (value === null || value === undefined ? '–' : `${value.toFixed(1)} ms`),
+    label: (name) => /^check\[(.*)\]\.latency_ms$/.exec(name)?.[1],
+  },
+  {
+    id: 'reachability', title: 'Network check reachability', format: formatPercent, range: [0, 100], scale: 100,
+    label: (name) => /^check\[(.*)\]\.reachable$/.exec(name)?.[1],
+  },
+  {
+    id: 'load', title: 'Load average', format: number(2),
+    label: (name) => {
+      const match = /^load\.load(1|5|15)$/.exec(name);
+      return match ? `${match[1]} min` : undefined;
+    },
+  },
+];
+
+/** Points of the range on screen: times in seconds and one value per series name. */
+let points = [];
+let range = { seconds: Number(params.get('range')) || 3600 };
+/** The x axis always spans the chosen range, in seconds, however few points it holds. */
+const xWindow = { min: 0, max: 0 };
+const rendered = new Map();
+
+/** History answers raw samples or buckets; both become {t, values}, by series name where history gives them. */
+function toPoint(item) {
+  const values = new Map();
+  const series = item.series ?? {};
+  for (const [name, value] of Object.entries(series)) {
+    values.set(name, typeof value === 'object' && value !== null ? value.avg : value);
+  }
+  // An average over a long bucket hides short spikes: the CPU chart also draws each bucket's peak.
+  const cpuMax = series.cpu_percent?.max ?? item.cpu_percent?.max;
+  if (cpuMax !== undefined && cpuMax !== null) values.set(peakCpu, cpuMax);
+  const headline = { cpu_percent: item.cpu_percent, 'memory.percent': item.memory_percent, 'disk.percent': item.disk_percent };
+  for (const [name, value] of Object.entries(headline)) {
+    if (!values.has(name) && value !== undefined && value !== null) values.set(name, typeof value === 'object' ? value.avg : value);
+  }
+  for (const check of item.network ?? []) {
+    const target = check.url ?? (check.port !== undefined && check.port !== null ? `${check.host}:${check.port}` : check.host);
+    if (check.latency_ms !== undefined && check.latency_ms !== null && !values.has(`check[${target}].latency_ms`)) {
+      values.set(`check[${target}].latency_ms`, check.latency_ms);
+    }
+    if (!values.has(`check[${target}].reachable`)) values.set(`check[${target}].reachable`, check.status === 'down' ? 0 : 1);
+  }
+  return { t: Date.parse(item.start ?? item.timestamp) / 1000, values };
+}
+
+function currentWindow() {
+  if (range.from) return { from: range.from, to: range.to };
+  const to = new Date();
+  return { from: new Date(to.getTime() - range.seconds * 1000), to };
+}
+
+async function loadHistory() {
+  const { from, to } = currentWindow();
+  xWindow.min = from.getTime() / 1000;
+  xWindow.max = to.getTime() / 1000;
+  const query = `from=${from.toISOString()}&to=${to.toISOString()}&max_points=${maxPoints}`;
+  try {
+    const history = await getJson(`${api}/history?${query}`);
+    points = (history.buckets ?? history.samples ?? []).map(toPoint);
+    const count = (noun) => `${points.length} ${noun}${points.length === 1 ? '' : 's'}`;
+    const info = history.step_seconds ? `${count('point')}, one per ${formatDuration(history.step_seconds)}` : count('sample');
+    document.getElementById('range-info').textContent = `${formatTime(from.toISOString())} – ${formatTime(to.toISOString())} · ${info}`;
+    drawCharts();
+  } catch (failure) {
+    showError(`Could not load history: ${failure.message}`);
+  }
+}
+
+function drawCharts() {
+  const container = document.getElementById('charts');
+  const names = new Set();
+  for (const point of points) for (const name of point.values.keys()) names.add(name);
+  const seen = new Set();
+  for (const chart of charts) {
+    let members = [...names].map((name) => ({ name, label: chart.label(name) })).filter((m) => m.label !== undefined && m.label !== null);
+    if (members.length === 0 && chart.fallback) {
+      members = Object.entries(chart.fallback).filter(([name]) => names.has(name)).map(([name, label]) => ({ name, label }));
+    }
+    members.sort((a, b) => a.label.localeCompare(b.label, undefined, { numeric: true }));
+    if (chart.id === 'cpu') {
+      const rank = (name) => (name === 'cpu_percent' ? 0 : name === peakCpu ? 1 : 2);
+      members.sort((a, b) => rank(a.name) - rank(b.name));
+    }
+    seen.add(chart.id);
+    drawChart(container, chart, members);
+  }
+  for (const [id, entry] of rendered) {
+    if (!seen.has(id)) {
+      entry.plot?.destroy();
+      entry.section.remove();
+      rendered.delete(id);
+    }
+  }
+}
+
+function drawChart(container, chart, members) {
+  let entry = rendered.get(chart.id);
+  if (!entry) {
+    const target = el('div', { className: 'chart', attrs: { 'data-chart': chart.id } });
+    const section = el('section', { className: 'chart-panel' }, [el('h2', { text: chart.title }), target]);
+    container.append(section);
+    entry = { section, target, plot: null, key: '' };
+    rendered.set(chart.id, entry);
+  }
+  const xs = points.map((p) => p.t);
+  const scale = chart.scale ?? 1;
+  const columns = members.map((m) => points.map((p) => (p.values.has(m.name) ? p.values.get(m.name) * scale : null)));
+  const drawn = columns.reduce((count, column) => count + column.filter((v) => v !== null).length, 0);
+  entry.target.dataset.points = String(drawn);
+  entry.section.hidden = members.length === 0;
+  const key = members.map((m) => m.name).join('\n');
+  if (members.length === 0) {
+    entry.plot?.destroy();
+    entry.plot = null;
+    entry.key = key;
+    return;
+  }
+  const data = [xs, ...columns];
+  if (entry.plot && entry.key === key) {
+    entry.plot.setData(data);
+    return;
+  }
+  entry.plot?.destroy();
+  entry.key = key;
+  entry.plot = new uPlot({
+    width: Math.max(300, entry.target.clientWidth || container.clientWidth),
+    height: 220,
+    scales: { x: { time: true, range: () => [xWindow.min, xWindow.max] }, y: chart.range ? { range: chart.range } : {} },
+    axes: [{}, { values: (_, ticks) => ticks.map(chart.format), size: 70 }],
+    series: [
+      {},
+      ...members.map((m, i) => ({
+        label: m.label,
+        stroke: m.name === peakCpu ? palette[0] : palette[i % palette.length],
+        dash: m.name === peakCpu ? [4, 4] : undefined,
+        width: 1.5,
+        value: (_, v) => chart.format(v),
+        points: { show: (u) => u.data[0].length < 60 },
+      })),
+    ],
+  }, data, entry.target);
+}
+
+/** A live sample joins the charts when the range ends now; a custom range in the past stays as it is. */
+function appendLive(sample) {
+  if (range.from || !sample.series) return;
+  const point = { t: Date.parse(sample.timestamp) / 1000, values: new Map(Object.entries(sample.series)) };
+  if (points.length > 0 && point.t <= points[points.length - 1].t) return;
+  points.push(point);
+  xWindow.max = Math.max(Date.now() / 1000, point.t);
+  xWindow.min = xWindow.max - range.seconds;
+  const oldest = xWindow.min;
+  while (points.length > 0 && points[0].t < oldest) points.shift();
+  drawCharts();
+}
+
+function showError(message) {
+  const error = document.getElementById('load-error');
+  error.textContent = message;
+  error.hidden = !message;
+}
+
+let summary = null;
+let latest = null;
+
+function renderInfo() {
+  const agent = latest?.agent ?? {};
+  const system = latest?.system ?? {};
+  document.title = `${summary?.agent_name ?? agentId} · Monitoring`;
+  document.getElementById('agent-name').textContent = summary?.agent_name ?? agentId;
+  document.getElementById('agent-id').textContent = agentId;
+  const status = document.getElementById('agent-status');
+  status.textContent = summary?.status ?? '';
+  status.dataset.status = summary?.status ?? '';
+  const rows = [
+    ['Last seen', summary ? `${formatAgo(summary.last_seen)} (${formatTime(summary.last_seen)})` : '–'],
+    ['First seen', formatTime(summary?.first_seen)],
+    ['Interval', summary ? formatDuration(summary.interval_seconds) : '–'],
+    ['Version', agent.version ?? '–'],
+    ['OS', agent.os ?? '–'],
+    ['Uptime', formatDuration(system.uptime_seconds)],
+    ['Booted', formatTime(system.boot_time)],
+    ['CPUs', system.cpu?.count ?? '–'],
+    ['Memory', system.memory?.total ? `${formatBytes(system.memory.used)} of ${formatBytes(system.memory.total)}` : formatPercent(system.memory?.percent)],
+    ['Spool', agent.spool_depth === undefined ? '–' : `${agent.spool_depth} unsent (${formatBytes(agent.spool_bytes)})`],
+    ['Oldest unsent', formatDuration(agent.oldest_unsent_seconds)],
+    ['Dropped', agent.dropped_total ?? '–'],
+    ['Rejected', agent.rejected_total ?? '–'],
+    ['Clock offset', agent.clock_offset_ms === undefined ? '–' : `${agent.clock_offset_ms.toFixed(1)} ms`],
+  ];
+  document.getElementById('info').replaceChildren(...rows.flatMap(([term, value]) => [el('dt', { text: term }), el('dd', { text: value })]));
+  const checks = latest?.network ?? [];
+  document.getElementById('checks').replaceChildren(...(checks.length === 0
+    ? [el('tr', {}, [el('td', { text: 'No network checks configured.', attrs: { colspan: '5' } })])]
+    : checks.map((check) => el('tr', {}, [
+      el('td', { text: check.url ?? (check.port ? `${check.host}:${check.port}` : check.host) }),
+      el('td', { text: check.kind ?? '–' }),
+      el('td', {}, [el('span', { className: 'status', text: check.status_code ? `${check.status} (${check.status_code})` : check.status, attrs: { 'data-status': check.status } })]),
+      el('td', { text: check.latency_ms === undefined || check.latency_ms === null ? '–' : `${check.latency_ms.toFixed(1)} ms` }),
+      el('td', { text: check.error ?? '' }),
+    ]))));
+}
+
+async function loadInfo() {
+  try {
+    [summary, latest] = await Promise.all([getJson(`api/v1/agents/${encodeURIComponent(agentId)}`), getJson(`${api}/latest`)]);
+    showError('');
+  } catch (failure) {
+    showError(failure.status === 404 ? `No sample from agent "${agentId}" has been received.` : `Could not load the agent: ${failure.message}`);
+  }
+  renderInfo();
+}
+
+function onSample(sample) {
+  if (summary) {
+    summary = { ...summary, agent_name: sample.agent_name, status: 'up', last_seen: new Date().toISOString(), last_sample_at: sample.timestamp };
+  }
+  if (!latest || Date.parse(sample.timestamp) >= Date.parse(latest.timestamp)) {
+    latest = {
+      ...latest,
+      timestamp: sample.timestamp,
+      agent: sample.agent ?? latest?.agent,
+      network: sample.network ?? latest?.network,
+      system: { ...latest?.system, uptime_seconds: sample.series?.uptime_seconds ?? latest?.system?.uptime_seconds },
+    };
+  }
+  if (!summary) loadInfo();
+  else renderInfo();
+  appendLive(sample);
+}
+
+function selectRange(seconds) {
+  range = { seconds };
+  params.set('range', String(seconds));
+  history.replaceState(null, '', `?${params}`);
+  for (const button of document.querySelectorAll('[data-range]')) button.setAttribute('aria-pressed', String(Number(button.dataset.range) === seconds));
+  loadHistory();
+}
+
+for (const button of document.querySelectorAll('[data-range]')) button.addEventListener('click', () => selectRange(Number(button.dataset.range)));
+document.getElementById('custom-range').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const from = new Date(document.getElementById('custom-from').value);
+  const to = new Date(document.getElementById('custom-to').value);
+  if (!(from < to)) {
+    showError('The custom range needs a start before its end.');
+    return;
+  }
+  range = { from, to };
+  for (const button of document.querySelectorAll('[data-range]')) button.setAttribute('aria-pressed', 'false');
+  loadHistory();
+});
+window.addEventListener('resize', () => {
+  for (const entry of rendered.values()) entry.plot?.setSize({ width: Math.max(300, entry.target.clientWidth), height: 220 });
+});
+setInterval(renderInfo, 5000);
+// Status changes without a sample (an agent going down) come from the API, not from the live feed.
+setInterval(() => agentId && loadInfo(), 30000);
+
+if (!agentId) {
+  showError('No agent chosen: open an agent from the fleet page.');
+} else {
+  const indicator = document.getElementById('live-state');
+  new LiveConnection(`api/v1/live?agent_id=${encodeURIComponent(agentId)}`, {
+    onSample,
+    onState: (state) => showLiveState(indicator, state),
+    onReconnected: () => {
+      loadInfo();
+      loadHistory();
+    },
+  }).start();
+  await loadInfo();
+  selectRange(range.seconds);
+}

@@ -1,0 +1,141 @@
+// Shared by the dashboard's pages: JSON fetches, safe element building, formatting and the live feed.
+
+/** Fetches JSON from the API; throws an Error carrying the HTTP status on any non-2xx answer. */
+export async function getJson(path, signal) {
+  const response = await fetch(path, { headers: { Accept: 'application/json' }, signal });
+  if (!response.ok) {
+    const error = new Error(`${path} answered ${response.status}`);
+    error.status = response.status;
+    throw error;
+  }
+  return response.json();
+}
+
+/** Creates an element; text is always set through textContent so agent-supplied strings never become markup. */
+export function el(tag, { className, text, attrs } = {}, children = []) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (attrs) {
+    for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+export function agentHref(agentId) {
+  return `agent.html?id=${encodeURIComponent(agentId)}`;
+}
+
+export function formatPercent(value) {
+  return value === null || value === undefined ? '–' : `${value.toFixed(1)} %`;
+}
+
+const byteUnits = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+export function formatBytes(value) {
+  if (value === null || value === undefined) return '–';
+  let unit = 0;
+  let scaled = Math.abs(value);
+  while (scaled >= 1024 && unit < byteUnits.length - 1) {
+    scaled /= 1024;
+    unit++;
+  }
+  return `${(Math.sign(value) * scaled).toFixed(unit === 0 ? 0 : 1)} ${byteUnits[unit]}`;
+}
+
+export function formatRate(value) {
+  return value === null || value === undefined ? '–' : `${formatBytes(value)}/s`;
+}
+
+export function formatDuration(seconds) {
+  if (seconds === null || seconds === undefined) return '–';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+}
+
+/** "12 s ago" for an ISO time, against the browser's clock. */
+export function formatAgo(iso, now = Date.now()) {
+  if (!iso) return 'never';
+  return `${formatDuration((now - Date.parse(iso)) / 1000)} ago`;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+
+export function formatTime(iso) {
+  return iso ? timeFormat.format(new Date(iso)) : '–';
+}
+
+/**
+ * The live feed (GET /api/v1/live, Server-Sent Events). The browser's EventSource reconnects by itself after a broken
+ * connection; this adds a watchdog on the server's keep-alive events, a fresh EventSource when the browser gave up
+ * (an HTTP error while the API restarts), and a state the page shows: connecting, live or reconnecting.
+ */
+export class LiveConnection {
+  #url;
+  #handlers;
+  #source = null;
+  #watchdog = 0;
+  #retry = 0;
+  #backoff = 1000;
+  #opened = false;
+
+  constructor(url, { onSample, onState, onReconnected }) {
+    this.#url = url;
+    this.#handlers = { onSample, onState, onReconnected };
+  }
+
+  start() {
+    this.#setState('connecting');
+    this.#open();
+  }
+
+  #open() {
+    clearTimeout(this.#retry);
+    const source = new EventSource(this.#url);
+    this.#source = source;
+    source.addEventListener('open', () => {
+      this.#backoff = 1000;
+      this.#setState('live');
+      if (this.#opened) this.#handlers.onReconnected?.();
+      this.#opened = true;
+    });
+    source.addEventListener('keepalive', (event) => this.#watch(Number(event.data) || 15));
+    source.addEventListener('sample', (event) => this.#handlers.onSample(JSON.parse(event.data)));
+    source.addEventListener('error', () => {
+      this.#setState('reconnecting');
+      if (source.readyState === EventSource.CLOSED) this.#reopenLater();
+    });
+  }
+
+  /** A stream silent for well over its keep-alive period is dead even if the socket never said so. */
+  #watch(keepAliveSeconds) {
+    clearTimeout(this.#watchdog);
+    this.#watchdog = setTimeout(() => {
+      this.#setState('reconnecting');
+      this.#reopenLater();
+    }, keepAliveSeconds * 2500);
+  }
+
+  #reopenLater() {
+    clearTimeout(this.#watchdog);
+    this.#source?.close();
+    this.#retry = setTimeout(() => this.#open(), this.#backoff);
+    this.#backoff = Math.min(this.#backoff * 2, 10000);
+  }
+
+  #setState(state) {
+    this.#handlers.onState?.(state);
+  }
+}
+
+const liveLabels = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' };
+
+/** Shows the live feed's state in the page header's indicator. */
+export function showLiveState(indicator, state) {
+  indicator.dataset.state = state;
+  indicator.textContent = liveLabels[state] ?? state;
+}

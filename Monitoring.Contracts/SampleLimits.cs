@@ -1,0 +1,22 @@
+namespace Monitoring.Contracts;
+
+/// <summary>Bounds of a sample's lists and names that the API enforces, so the agent can stay within them instead of being refused.</summary>
+public static class SampleLimits
+{
+    public const int MaxCpuCores = 4096;
+    public const int MaxMounts = 256;
+    public const int MaxBlockDevices = 256;
+    public const int MaxInterfaces = 512;
+
+    /// <summary>Linux's PATH_MAX.</summary>
+    public const int MaxMountPathLength = 4096;
+
+    /// <summary>Room for a network file system's <c>server:/export/path</c> source.</summary>
+    public const int MaxMountDeviceLength = 1024;
+
+    public const int MaxFsTypeLength = 64;
+    public const int MaxDeviceNameLength = 256;
+
+    /// <summary>Linux names are at most 15 characters, Windows' friendly names are longer.</summary>
+    public const int MaxInterfaceNameLength = 256;
+}
