@@ -20,6 +20,7 @@ public sealed partial class NotificationDispatcher(
     public const string ClientName = "alert-notifications";
     private const int Workers = 4;
     private const int RememberedIds = 10_000;
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
     public static readonly HttpRequestOptionsKey<DeliveryContext> Context = new("monitoring.delivery");
 
@@ -68,9 +69,12 @@ public sealed partial class NotificationDispatcher(
             },
             async _ =>
             {
+                // Deliveries already queued (also those of grains deactivated on the way down) get a short grace to leave.
                 _queue.Writer.TryComplete();
+                var drained = Task.WhenAll(running);
+                await Task.WhenAny(drained, Task.Delay(ShutdownGrace));
                 await _stopping.CancelAsync();
-                await Task.WhenAll(running);
+                await drained;
             });
     }
 

@@ -228,6 +228,32 @@ public sealed class AlertLifecycleTests(AlertingClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_starting_silo_watches_known_agents_so_one_that_stays_silent_is_noticed()
+    {
+        var agent = Samples.NewAgentId();
+        var rule = await fixture.AddRuleAsync(AlertingClusterFixture.Rule(agent));
+        await fixture.ReportAsync(agent, cpu: 95);
+        var alertId = (await fixture.AlertAsync(agent, rule.Id!))!.Id;
+        await fixture.DeactivateAllAsync();
+
+        // Nothing calls the agent's grain from here on: only the new silo's start-up sweep can activate it.
+        var silo = await fixture.Cluster.StartAdditionalSiloAsync();
+        try
+        {
+            await Eventually.TrueAsync(async () => (await fixture.Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
+                .Any(s => s.GrainType.Contains(nameof(Silo.Ingest.AgentGrain), StringComparison.Ordinal) && s.ActivationCount > 0), "the sweep activated agent grains");
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            AlertingClusterFixture.Clock.Advance(TimeSpan.FromMinutes(4));
+
+            await Eventually.TrueAsync(() => Task.FromResult(fixture.Transitions(alertId).Contains("firing>unknown")), "the silent agent's alert is unknown");
+        }
+        finally
+        {
+            await fixture.Cluster.StopSiloAsync(silo, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task A_glob_scope_and_a_glob_metric_raise_one_alert_per_matching_series()
     {
         var agent = $"glob-{Guid.NewGuid():N}";
