@@ -52,7 +52,10 @@ public sealed partial class NotificationDispatcher(
                 _seen.TryRemove(old, out _);
             }
 
-            _queue.Writer.TryWrite(new Delivery(receiver, notification));
+            if (_queue.Writer.TryWrite(new Delivery(receiver, notification)))
+            {
+                AlertingTelemetry.Queued.Add(1);
+            }
         }
     }
 
@@ -201,17 +204,21 @@ public sealed class DeliveryAttemptRecorder(AlertHistoryWriter writer, TimeProvi
         }
     }
 
-    private static NotificationAttempt Attempt(DeliveryContext context, DateTimeOffset at, long started, string outcome, int? status, string? error) => new()
+    private static NotificationAttempt Attempt(DeliveryContext context, DateTimeOffset at, long started, string outcome, int? status, string? error)
     {
-        NotificationId = context.NotificationId,
-        Receiver = context.Receiver,
-        AlertId = context.AlertId,
-        Status = context.Status,
-        Attempt = context.Attempts,
-        At = at,
-        Outcome = outcome,
-        HttpStatus = status,
-        Error = error,
-        DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-    };
+        AlertingTelemetry.Attempts.Add(1, new KeyValuePair<string, object?>("receiver", context.Receiver), new KeyValuePair<string, object?>("outcome", outcome));
+        return new()
+        {
+            NotificationId = context.NotificationId,
+            Receiver = context.Receiver,
+            AlertId = context.AlertId,
+            Status = context.Status,
+            Attempt = context.Attempts,
+            At = at,
+            Outcome = outcome,
+            HttpStatus = status,
+            Error = error,
+            DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+        };
+    }
 }

@@ -216,6 +216,11 @@ public sealed class AgentGrain(
         }
 
         var events = evaluator.TakeEvents();
+        foreach (var transition in events)
+        {
+            AlertingTelemetry.Transitions.Add(1, new KeyValuePair<string, object?>("to", transition.To));
+        }
+
         await alerts.WriteStateAsync();
         Send(due);
         await alertHistory.AppendAsync(events);
