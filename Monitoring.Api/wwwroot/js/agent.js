@@ -1,7 +1,7 @@
 // The agent page: info, network checks and history charts over a chosen range, fed by history and the live feed.
 import uPlot from '../lib/uplot/uPlot.esm.js';
 import {
-  getJson, el, formatPercent, formatBytes, formatRate, formatDuration, formatAgo, formatTime, LiveConnection, showLiveState,
+  getJson, el, alertRow, formatPercent, formatBytes, formatRate, formatDuration, formatAgo, formatTime, LiveConnection, showLiveState,
 } from './common.js';
 
 const params = new URLSearchParams(location.search);
@@ -257,6 +257,29 @@ async function loadInfo() {
   renderInfo();
 }
 
+async function loadAlerts() {
+  try {
+    const list = await getJson(`api/v1/alerts?agent_id=${encodeURIComponent(agentId)}`);
+    const order = { firing: 0, pending: 1, unknown: 2, resolved: 3 };
+    const alerts = list.alerts.sort((a, b) => (order[a.state] ?? 9) - (order[b.state] ?? 9) || a.rule_name.localeCompare(b.rule_name));
+    document.getElementById('alerts').replaceChildren(...(alerts.length === 0
+      ? [el('tr', {}, [el('td', { text: 'No alerts.', attrs: { colspan: '7' } })])]
+      : alerts.map((alert) => alertRow(alert, { withAgent: false }))));
+  } catch {
+    // Alerts are extra: the agent page stays usable when they cannot be read.
+  }
+}
+
+// A sample may start or end an alert; reading them again at most every 2 s keeps a chatty agent cheap.
+let alertsDue = 0;
+function refreshAlertsSoon() {
+  if (alertsDue) return;
+  alertsDue = setTimeout(() => {
+    alertsDue = 0;
+    loadAlerts();
+  }, 2000);
+}
+
 function onSample(sample) {
   if (summary) {
     summary = { ...summary, agent_name: sample.agent_name, status: 'up', last_seen: new Date().toISOString(), last_sample_at: sample.timestamp };
@@ -273,6 +296,7 @@ function onSample(sample) {
   if (!summary) loadInfo();
   else renderInfo();
   appendLive(sample);
+  refreshAlertsSoon();
 }
 
 function selectRange(seconds) {
@@ -301,7 +325,11 @@ window.addEventListener('resize', () => {
 });
 setInterval(renderInfo, 5000);
 // Status changes without a sample (an agent going down) come from the API, not from the live feed.
-setInterval(() => agentId && loadInfo(), 30000);
+setInterval(() => {
+  if (!agentId) return;
+  loadInfo();
+  loadAlerts();
+}, 30000);
 
 if (!agentId) {
   showError('No agent chosen: open an agent from the fleet page.');
@@ -312,9 +340,11 @@ if (!agentId) {
     onState: (state) => showLiveState(indicator, state),
     onReconnected: () => {
       loadInfo();
+      loadAlerts();
       loadHistory();
     },
   }).start();
+  loadAlerts();
   await loadInfo();
   selectRange(range.seconds);
 }

@@ -11,6 +11,24 @@ export async function getJson(path, signal) {
   return response.json();
 }
 
+/**
+ * Sends a state-changing request with a JSON body (a cross-site form cannot send one without CORS, which the API does
+ * not allow); throws an Error with the ProblemDetails' first message on any non-2xx answer.
+ */
+export async function send(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    const detail = Object.values(problem.errors ?? {}).flat()[0] ?? problem.detail ?? problem.title ?? `${response.status}`;
+    throw new Error(detail);
+  }
+  return response.status === 204 ? null : response.json();
+}
+
 /** Creates an element; text is always set through textContent so agent-supplied strings never become markup. */
 export function el(tag, { className, text, attrs } = {}, children = []) {
   const node = document.createElement(tag);
@@ -138,4 +156,34 @@ const liveLabels = { connecting: 'Connecting…', live: 'Live', reconnecting: 'R
 export function showLiveState(indicator, state) {
   indicator.dataset.state = state;
   indicator.textContent = liveLabels[state] ?? state;
+}
+
+/** A value as the alert's series shows it: percents with a unit, anything else as a plain number. */
+function formatAlertValue(series, value) {
+  if (value === null || value === undefined) return '–';
+  return series.endsWith('percent') ? formatPercent(value) : String(Math.round(value * 100) / 100);
+}
+
+/** One alert as a table row; every string (rule name, summary, labels) comes from users or agents and is set as text. */
+export function alertRow(alert, { withAgent, actions }) {
+  const since = el('time', { text: formatAgo(alert.state_since), attrs: { datetime: alert.state_since, title: formatTime(alert.state_since) } });
+  const state = el('span', { className: 'status', text: alert.state, attrs: { 'data-status': alert.state } });
+  const stateCell = el('td', {}, [state]);
+  if (alert.flapping) stateCell.append(el('span', { className: 'flapping', text: 'flapping' }));
+  if (alert.acknowledged) {
+    stateCell.append(el('span', { className: 'flapping acknowledged', text: `acknowledged by ${alert.acknowledged.by}`, attrs: { title: alert.acknowledged.comment ?? '' } }));
+  }
+  if (alert.silenced) stateCell.append(el('span', { className: 'flapping silenced', text: 'silenced' }));
+  const threshold = alert.threshold === null || alert.threshold === undefined ? '' : ` (threshold ${formatAlertValue(alert.series, alert.threshold)})`;
+  return el('tr', { attrs: { 'data-alert-id': alert.id } }, [
+    stateCell,
+    el('td', {}, [el('span', { className: 'severity', text: alert.severity, attrs: { 'data-severity': alert.severity } })]),
+    ...(withAgent ? [el('td', {}, [el('a', { text: alert.agent_name, attrs: { href: agentHref(alert.agent_id), title: alert.agent_id } })])] : []),
+    el('td', { text: alert.rule_name }),
+    el('td', { className: 'series', text: alert.series }),
+    el('td', { text: `${formatAlertValue(alert.series, alert.value)}${threshold}` }),
+    el('td', {}, [since]),
+    el('td', { className: 'summary', text: alert.summary }),
+    ...(actions ? [el('td', { className: 'actions' }, actions(alert))] : []),
+  ]);
 }

@@ -21,11 +21,13 @@ class AgentRow {
     this.status = el('span', { className: 'status' });
     this.name = el('a', { attrs: { href: agentHref(agent.agent_id) } });
     this.bars = ['cpu_percent', 'memory_percent', 'disk_percent'].map((key) => new Bar(key));
+    this.alerts = el('span', { className: 'alert-count' });
     this.lastSeen = el('time');
     this.spark = el('div', { className: 'spark' });
     const cell = (className, children, text) => el('div', { className: `cell ${className}`, text, attrs: { role: 'cell' } }, children);
     this.node = el('div', { className: 'row', attrs: { role: 'row', 'data-agent-id': agent.agent_id } }, [
       cell('state', [this.status]),
+      cell('alerts', [this.alerts]),
       cell('name', [this.name]),
       cell('id', [], agent.agent_id),
       ...this.bars.map((bar) => cell('value', [bar.node])),
@@ -48,6 +50,8 @@ class AgentRow {
     this.status.textContent = agent.status;
     this.status.dataset.status = agent.status;
     this.name.textContent = agent.agent_name;
+    this.alerts.textContent = agent.firing_alerts === undefined ? '–' : String(agent.firing_alerts);
+    this.alerts.dataset.count = String(agent.firing_alerts ?? 0);
     for (const bar of this.bars) bar.set(agent[bar.key]);
     this.tick();
   }
@@ -233,7 +237,8 @@ function renderTotals() {
   const totals = document.getElementById('totals');
   totals.replaceChildren(
     total('agents', rows.size, 'total'),
-    ...statuses.map((status) => total(status, counts.get(status) ?? 0, status)));
+    ...statuses.map((status) => total(status, counts.get(status) ?? 0, status)),
+    total('alerts firing', firingTotal ?? '–', 'alerts'));
   const selected = statusFilter.value;
   statusFilter.replaceChildren(el('option', { text: 'all', attrs: { value: '' } }),
     ...statuses.map((status) => el('option', { text: status, attrs: { value: status } })));
@@ -247,6 +252,25 @@ function total(label, count, kind) {
   ]);
 }
 
+let firingTotal = null;
+
+/** Firing alerts per agent, from one fleet-wide query (the alert index, not a call per agent). */
+async function loadAlerts() {
+  try {
+    const list = await getJson('api/v1/alerts?state=firing');
+    const counts = new Map();
+    for (const alert of list.alerts) counts.set(alert.agent_id, (counts.get(alert.agent_id) ?? 0) + 1);
+    for (const row of rows.values()) {
+      const count = counts.get(row.agent.agent_id) ?? 0;
+      if (row.agent.firing_alerts !== count) row.update({ firing_alerts: count });
+    }
+    firingTotal = list.alerts.length;
+    renderTotals();
+  } catch {
+    // Alerts are extra: the fleet stays usable when they cannot be read.
+  }
+}
+
 async function load() {
   const error = document.getElementById('load-error');
   try {
@@ -254,6 +278,7 @@ async function load() {
     for (const agent of list.agents) upsert(agent);
     error.hidden = true;
     render();
+    loadAlerts();
     if (performance.getEntriesByName('fleet-rendered').length === 0) {
       // Marks for bench/dashboard.sh: rows in the DOM, then the first frame that shows them.
       performance.mark('fleet-rendered');
@@ -263,6 +288,16 @@ async function load() {
     error.textContent = `Could not load the fleet: ${failure.message}. Retrying…`;
     error.hidden = false;
   }
+}
+
+// A sample may fire or resolve an alert: while samples arrive, counts are read again at most every 5 s.
+let alertsDue = 0;
+function refreshAlertsSoon() {
+  if (alertsDue) return;
+  alertsDue = setTimeout(() => {
+    alertsDue = 0;
+    loadAlerts();
+  }, 5000);
 }
 
 function onSample(sample) {
@@ -278,6 +313,7 @@ function onSample(sample) {
   rows.get(sample.agent_id).applySample(sample);
   if (added) render();
   else renderTotals();
+  refreshAlertsSoon();
 }
 
 for (const th of document.querySelectorAll('[role=columnheader][data-sort]')) {

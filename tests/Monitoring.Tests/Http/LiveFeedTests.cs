@@ -82,7 +82,7 @@ public sealed class LiveFeedTests(ClusterFixture fixture)
     [Fact]
     public async Task Dashboard_pages_are_served_with_a_content_security_policy_and_the_chart_library()
     {
-        foreach (var path in new[] { "/", "/agent.html", "/js/fleet.js", "/lib/uplot/uPlot.esm.js" })
+        foreach (var path in new[] { "/", "/agent.html", "/alerts.html", "/js/fleet.js", "/lib/uplot/uPlot.esm.js" })
         {
             var response = await _http.FetchAsync(path);
 
