@@ -6,9 +6,9 @@ namespace Monitoring.Abstractions.Alerting;
 [Alias("Monitoring.IAlertQueryGrain")]
 public interface IAlertQueryGrain : IGrainWithIntegerKey
 {
-    /// <summary>The fleet's alerts whose newest transition left them in one of <paramref name="states"/>.</summary>
+    /// <summary>The fleet's alerts whose newest transition left them in one of <paramref name="states"/>, as of that transition.</summary>
     [Alias("Current")]
-    Task<IReadOnlyList<AlertEvent>> Current(IReadOnlyList<string> states);
+    Task<IReadOnlyList<AlertView>> Current(IReadOnlyList<string> states);
 
     [Alias("Notifications")]
     Task<NotificationList> Notifications(string? alertId, int limit);

@@ -11,10 +11,6 @@ public interface IAlertRuleSetGrain : IGrainWithIntegerKey
     [Alias("GetRules")]
     Task<AlertRuleList> GetRules();
 
-    /// <summary>The rules when their version differs from <paramref name="knownVersion"/>, else null.</summary>
-    [Alias("GetIfChanged")]
-    Task<AlertRuleList?> GetIfChanged(long knownVersion);
-
     /// <summary>Adds a validated rule; <see cref="RuleChangeOutcome.Conflict"/> when its id is taken.</summary>
     [Alias("Add")]
     Task<RuleChange> Add(AlertRule rule);

@@ -125,8 +125,7 @@ public static class AlertsApi
             return TypedResults.Ok(new AlertList([.. mine.Alerts.Where(a => wanted.Contains(a.State))]));
         }
 
-        var current = await grains.GetGrain<IAlertQueryGrain>(0).Current(wanted);
-        return TypedResults.Ok(new AlertList([.. current.Select(e => e.ToView())]));
+        return TypedResults.Ok(new AlertList(await grains.GetGrain<IAlertQueryGrain>(0).Current(wanted)));
     }
 
     public static async Task<Results<Ok<AlertHistory>, ValidationProblem>> GetHistory(

@@ -201,6 +201,14 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
             return;
         }
 
+        if (alert.State == AlertState.Unknown && alert.FiredAt is null)
+        {
+            // It was only pending when the agent went down: it never fired, so it cannot resolve.
+            Move(alert, AlertState.Inactive, agentId, now);
+            state.Alerts.Remove(AlertInstance.Key(alert.RuleId, alert.Series));
+            return;
+        }
+
         if (alert.State == AlertState.Firing && rule.KeepFiringFor > TimeSpan.Zero)
         {
             alert.ClearedSince ??= now;

@@ -6,9 +6,15 @@ namespace Monitoring.Silo.Alerts;
 
 /// <summary>Serves fleet-wide alert queries from the alert tables on whichever silo receives them.</summary>
 [StatelessWorker]
-public sealed class AlertQueryGrain(AlertReader reader, AlertPreviewer previewer) : Grain, IAlertQueryGrain
+public sealed class AlertQueryGrain(AlertReader reader, AlertPreviewer previewer, AlertRuleCache rules, TimeProvider time) : Grain, IAlertQueryGrain
 {
-    public Task<IReadOnlyList<AlertEvent>> Current(IReadOnlyList<string> states) => reader.CurrentAsync(states);
+    public async Task<IReadOnlyList<AlertView>> Current(IReadOnlyList<string> states)
+    {
+        var current = await reader.CurrentAsync(states);
+        var ruleSet = await rules.GetAsync();
+        var now = time.GetUtcNow();
+        return [.. current.Select(e => e.ToView() with { Silenced = ruleSet.Silences.Any(s => s.Matches(e.RuleId, e.AgentId, e.Labels, now)) })];
+    }
 
     public Task<NotificationList> Notifications(string? alertId, int limit) => reader.NotificationsAsync(alertId, limit);
 

@@ -31,9 +31,6 @@ public sealed partial class AlertRuleSetGrain(
 
     public Task<AlertRuleList> GetRules() => Task.FromResult(Snapshot());
 
-    public Task<AlertRuleList?> GetIfChanged(long knownVersion) =>
-        Task.FromResult(knownVersion == state.State.Version ? null : Snapshot());
-
     public async Task<RuleChange> Add(AlertRule rule)
     {
         var valid = Valid(rule);

@@ -120,11 +120,13 @@ public sealed class CompiledSilence(Silence silence)
 
     public Silence Silence { get; } = silence;
 
-    public bool Matches(AlertInstance alert, string agentId, DateTimeOffset now) =>
+    public bool Matches(AlertInstance alert, string agentId, DateTimeOffset now) => Matches(alert.RuleId, agentId, alert.Labels, now);
+
+    public bool Matches(string ruleId, string agentId, IReadOnlyDictionary<string, string> labels, DateTimeOffset now) =>
         now >= (Silence.StartsAt ?? DateTimeOffset.MinValue) && now < (Silence.EndsAt ?? DateTimeOffset.MaxValue)
-        && (_rule?.IsMatch(alert.RuleId) ?? true)
+        && (_rule?.IsMatch(ruleId) ?? true)
         && (_agent?.IsMatch(agentId) ?? true)
-        && (Silence.Matchers?.Labels ?? new Dictionary<string, string>()).All(m => alert.Labels.TryGetValue(m.Key, out var v) && v == m.Value);
+        && (Silence.Matchers?.Labels ?? new Dictionary<string, string>()).All(m => labels.TryGetValue(m.Key, out var v) && v == m.Value);
 }
 
 /// <summary><c>*</c> and <c>?</c> wildcards, case-insensitive, over the whole text.</summary>

@@ -20,6 +20,7 @@ public sealed partial class NotificationDispatcher(
     public const string ClientName = "alert-notifications";
     private const int Workers = 4;
     private const int RememberedIds = 10_000;
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
     public static readonly HttpRequestOptionsKey<DeliveryContext> Context = new("monitoring.delivery");
 
@@ -51,7 +52,10 @@ public sealed partial class NotificationDispatcher(
                 _seen.TryRemove(old, out _);
             }
 
-            _queue.Writer.TryWrite(new Delivery(receiver, notification));
+            if (_queue.Writer.TryWrite(new Delivery(receiver, notification)))
+            {
+                AlertingTelemetry.Queued.Add(1);
+            }
         }
     }
 
@@ -68,9 +72,12 @@ public sealed partial class NotificationDispatcher(
             },
             async _ =>
             {
+                // Deliveries already queued (also those of grains deactivated on the way down) get a short grace to leave.
                 _queue.Writer.TryComplete();
+                var drained = Task.WhenAll(running);
+                await Task.WhenAny(drained, Task.Delay(ShutdownGrace));
                 await _stopping.CancelAsync();
-                await Task.WhenAll(running);
+                await drained;
             });
     }
 
@@ -197,17 +204,21 @@ public sealed class DeliveryAttemptRecorder(AlertHistoryWriter writer, TimeProvi
         }
     }
 
-    private static NotificationAttempt Attempt(DeliveryContext context, DateTimeOffset at, long started, string outcome, int? status, string? error) => new()
+    private static NotificationAttempt Attempt(DeliveryContext context, DateTimeOffset at, long started, string outcome, int? status, string? error)
     {
-        NotificationId = context.NotificationId,
-        Receiver = context.Receiver,
-        AlertId = context.AlertId,
-        Status = context.Status,
-        Attempt = context.Attempts,
-        At = at,
-        Outcome = outcome,
-        HttpStatus = status,
-        Error = error,
-        DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-    };
+        AlertingTelemetry.Attempts.Add(1, new KeyValuePair<string, object?>("receiver", context.Receiver), new KeyValuePair<string, object?>("outcome", outcome));
+        return new()
+        {
+            NotificationId = context.NotificationId,
+            Receiver = context.Receiver,
+            AlertId = context.AlertId,
+            Status = context.Status,
+            Attempt = context.Attempts,
+            At = at,
+            Outcome = outcome,
+            HttpStatus = status,
+            Error = error,
+            DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+        };
+    }
 }

@@ -201,8 +201,9 @@ public sealed class AgentGrain(
     }
 
     /// <summary>
-    /// Persists the alert state (with what is about to be notified) when something changed, appends the transitions to
-    /// the alert history, then queues the notifications: a crash in between loses a notification rather than repeating one.
+    /// Persists the alert state (with what is about to be notified) when something changed, queues the notifications, then
+    /// appends the transitions to the alert history: a crash in between loses a notification rather than repeating one,
+    /// and delivery does not wait for the history commit.
     /// </summary>
     private async Task CommitAlertsAsync(CompiledRuleSet ruleSet, DateTimeOffset now)
     {
@@ -215,9 +216,14 @@ public sealed class AgentGrain(
         }
 
         var events = evaluator.TakeEvents();
+        foreach (var transition in events)
+        {
+            AlertingTelemetry.Transitions.Add(1, new KeyValuePair<string, object?>("to", transition.To));
+        }
+
         await alerts.WriteStateAsync();
-        await alertHistory.AppendAsync(events);
         Send(due);
+        await alertHistory.AppendAsync(events);
     }
 
     private void Send(IReadOnlyList<AlertNotification> due)

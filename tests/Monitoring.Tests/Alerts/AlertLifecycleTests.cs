@@ -184,6 +184,21 @@ public sealed class AlertLifecycleTests(AlertingClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_pending_alert_of_a_down_agent_is_unknown_then_inactive_when_its_agent_returns_clear()
+    {
+        var agent = Samples.NewAgentId();
+        var rule = await fixture.AddRuleAsync(AlertingClusterFixture.Rule(agent, forDuration: "10m"));
+
+        await fixture.ReportAsync(agent, cpu: 95, then: TimeSpan.FromMinutes(4));
+        await fixture.StateBecomesAsync(agent, rule.Id!, "unknown");
+        var alertId = (await fixture.AlertAsync(agent, rule.Id!))!.Id;
+        await fixture.ReportAsync(agent, cpu: 5);
+
+        Assert.Null(await fixture.AlertAsync(agent, rule.Id!));
+        Assert.Equal(["inactive>pending", "pending>unknown", "unknown>inactive"], fixture.Transitions(alertId));
+    }
+
+    [Fact]
     public async Task Firing_alerts_survive_reactivation_without_a_new_firing_transition_and_liveness_gets_a_grace_period()
     {
         var agent = Samples.NewAgentId();
@@ -210,6 +225,32 @@ public sealed class AlertLifecycleTests(AlertingClusterFixture fixture)
         Assert.Equal("firing", await fixture.StateAsync(silent, silentRule.Id!));
         AlertingClusterFixture.Clock.Advance(TimeSpan.FromSeconds(31));
         await fixture.StateBecomesAsync(silent, silentRule.Id!, "unknown");
+    }
+
+    [Fact]
+    public async Task A_starting_silo_watches_known_agents_so_one_that_stays_silent_is_noticed()
+    {
+        var agent = Samples.NewAgentId();
+        var rule = await fixture.AddRuleAsync(AlertingClusterFixture.Rule(agent));
+        await fixture.ReportAsync(agent, cpu: 95);
+        var alertId = (await fixture.AlertAsync(agent, rule.Id!))!.Id;
+        await fixture.DeactivateAllAsync();
+
+        // Nothing calls the agent's grain from here on: only the new silo's start-up sweep can activate it.
+        var silo = await fixture.Cluster.StartAdditionalSiloAsync();
+        try
+        {
+            await Eventually.TrueAsync(async () => (await fixture.Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
+                .Any(s => s.GrainType.Contains(nameof(Silo.Ingest.AgentGrain), StringComparison.Ordinal) && s.ActivationCount > 0), "the sweep activated agent grains");
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            AlertingClusterFixture.Clock.Advance(TimeSpan.FromMinutes(4));
+
+            await Eventually.TrueAsync(() => Task.FromResult(fixture.Transitions(alertId).Contains("firing>unknown")), "the silent agent's alert is unknown");
+        }
+        finally
+        {
+            await fixture.Cluster.StopSiloAsync(silo, TestContext.Current.CancellationToken);
+        }
     }
 
     [Fact]

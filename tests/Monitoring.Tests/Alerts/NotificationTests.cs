@@ -142,6 +142,8 @@ public sealed class NotificationTests(AlertingClusterFixture fixture)
         Assert.True(shown.Silenced);
         Assert.False((await fixture.AlertAsync(agent, marker.Id!))!.Silenced);
         Assert.Empty(Sink.For(shown.Id));
+        var fleet = await fixture.Api.CreateClient().GetFromJsonAsync("/api/v1/alerts?state=firing", MonitoringJsonContext.Default.AlertList, TestContext.Current.CancellationToken);
+        Assert.True(Assert.Single(fleet!.Alerts, a => a.Id == shown.Id).Silenced);
     }
 
     [Fact]
@@ -196,6 +198,7 @@ public sealed class NotificationTests(AlertingClusterFixture fixture)
         var rule = await fixture.AddRuleAsync(AlertingClusterFixture.Rule(agent));
         var alertId = Abstractions.Alerting.AlertIds.For(agent, rule.Id!, "cpu_percent");
         Sink.Refuse(alertId, 2);
+        using var meter = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(Silo.Alerts.AlertingTelemetry.Attempts);
 
         await fixture.ReportAsync(agent, cpu: 95);
 
@@ -211,6 +214,9 @@ public sealed class NotificationTests(AlertingClusterFixture fixture)
             attempts!.Attempts.OrderBy(a => a.Attempt).Select(a => (a.Attempt, a.Outcome, a.HttpStatus ?? 0)));
         Assert.All(attempts.Attempts, a => Assert.Equal(("sink", "firing"), (a.Receiver, a.Status)));
         Assert.Single(attempts.Attempts.Select(a => a.NotificationId).Distinct());
+        var measured = meter.GetMeasurementSnapshot().Where(m => (string?)m.Tags["receiver"] == "sink").ToList();
+        Assert.True(measured.Count(m => (string?)m.Tags["outcome"] == "failed") >= 2);
+        Assert.Contains(measured, m => (string?)m.Tags["outcome"] == "delivered");
     }
 
     private Task Delivered(string alertId, int count) =>

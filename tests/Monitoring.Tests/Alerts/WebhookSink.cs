@@ -54,7 +54,5 @@ public sealed class WebhookSink : IAsyncDisposable
 
     public IReadOnlyList<WebhookNotification> For(string alertId) => [.. Received.Where(n => n.Alert.Id == alertId)];
 
-    public IReadOnlyList<WebhookNotification> ForAgent(string agentId) => [.. Received.Where(n => n.Alert.AgentId == agentId)];
-
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
