@@ -18,8 +18,15 @@ internal static class AgentConfigurationExtensions
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
         services.AddOptions<AgentOptions>()
             .Bind(configuration.GetSection(AgentOptions.SectionName))
-            .PostConfigure(static options =>
+            .PostConfigure(options =>
             {
+                // appsettings.json may list the targets ("NETWORK_CHECKS": ["tcp://db:5432", ...]); a plain value set anywhere wins.
+                var checks = configuration.GetSection(AgentOptions.SectionName).GetSection(AgentOptions.NetworkChecksKey);
+                if (checks.Value is null && checks.GetChildren().Select(entry => entry.Value).OfType<string>().ToList() is { Count: > 0 } list)
+                {
+                    options.NetworkChecks = string.Join(',', list);
+                }
+
                 if (string.IsNullOrWhiteSpace(options.AgentId))
                 {
                     options.AgentId = Environment.MachineName;

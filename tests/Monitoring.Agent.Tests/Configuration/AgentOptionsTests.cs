@@ -111,6 +111,32 @@ public sealed class AgentOptionsTests
     }
 
     [Fact]
+    public void Network_checks_may_be_a_list_in_appsettings_and_each_entry_is_validated()
+    {
+        var appsettings = new Dictionary<string, string?>
+        {
+            ["Agent:NETWORK_CHECKS:0"] = "tcp://db.internal:5432",
+            ["Agent:NETWORK_CHECKS:1"] = "icmp://gateway.internal",
+        };
+
+        var options = Resolve([], appsettings: appsettings);
+        using var bad = BuildServices([], [], new Dictionary<string, string?>(appsettings) { ["Agent:NETWORK_CHECKS:2"] = "db.internal" });
+
+        Assert.Equal(["db.internal", "gateway.internal"], options.ParseNetworkTargets().Select(target => target.Host));
+        Assert.Contains("'db.internal'", AgentConfigurationExtensions.FindConfigurationError(bad), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_network_checks_value_from_the_environment_beats_the_appsettings_list()
+    {
+        var options = Resolve(
+            new Dictionary<string, string> { ["NETWORK_CHECKS"] = "tcp://cache.internal:6379" },
+            appsettings: new Dictionary<string, string?> { ["Agent:NETWORK_CHECKS:0"] = "tcp://db.internal:5432" });
+
+        Assert.Equal(["cache.internal"], options.ParseNetworkTargets().Select(target => target.Host));
+    }
+
+    [Fact]
     public void More_network_checks_than_the_server_accepts_fail()
     {
         var error = FindError(new Dictionary<string, string> { ["NETWORK_CHECKS"] = string.Join(',', Enumerable.Range(1, 101).Select(port => $"tcp://db.internal:{port}")) });
