@@ -211,7 +211,16 @@ public sealed class AgentGrain(
         var due = Planner.Plan(alerts.State, ruleSet, AgentId, now, out var notifiedChanged);
         if (due.Count > 0)
         {
-            await notifications.QueueAsync(due);
+            try
+            {
+                await notifications.QueueAsync(due);
+            }
+            catch
+            {
+                // Memory now says notified: reactivate from the persisted state, so the notifications are planned again.
+                DeactivateOnIdle();
+                throw;
+            }
         }
 
         if (!evaluator.HasEvents && !notifiedChanged)
