@@ -48,4 +48,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 15, Level = LogLevel.Debug, Message = "Network check of {Target} failed: {Reason}")]
     public static partial void NetworkCheckFailed(ILogger logger, string target, string reason);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Debug, Message = "ICMP to {Host} is not permitted ({Reason}); reaching it by TCP port {Port} instead")]
+    public static partial void IcmpNotPermitted(ILogger logger, string host, int port, string reason);
 }

@@ -7,7 +7,10 @@ public enum CheckKind
     Http,
 }
 
-/// <summary>One entry of <c>NETWORK_CHECKS</c>: <c>icmp://host</c>, <c>tcp://host:port</c> or an <c>http(s)://</c> URL.</summary>
+/// <summary>
+/// One entry of <c>NETWORK_CHECKS</c>: <c>icmp://host</c> (<c>icmp://host:port</c> names the TCP port tried where ICMP is
+/// not permitted), <c>tcp://host:port</c> or an <c>http(s)://</c> URL.
+/// </summary>
 public sealed record NetworkTarget(CheckKind Kind, string Host, int? Port, Uri? Url)
 {
     /// <summary>The server accepts at most this many checks in one sample.</summary>
@@ -42,7 +45,8 @@ public sealed record NetworkTarget(CheckKind Kind, string Host, int? Port, Uri? 
         var bare = uri.AbsolutePath == "/" && uri.Query.Length == 0 && uri.Fragment.Length == 0;
         return uri.Scheme switch
         {
-            "icmp" when bare && uri.IsDefaultPort => new NetworkTarget(CheckKind.Icmp, uri.IdnHost, null, null),
+            "icmp" when bare && (uri.IsDefaultPort || uri.Port is > 0 and <= 65535) =>
+                new NetworkTarget(CheckKind.Icmp, uri.IdnHost, uri.IsDefaultPort ? null : uri.Port, null),
             "tcp" when bare && !uri.IsDefaultPort && uri.Port is > 0 and <= 65535 => new NetworkTarget(CheckKind.Tcp, uri.IdnHost, uri.Port, null),
             "http" or "https" when uri.Fragment.Length == 0 && uri.OriginalString.Length <= 2048 => new NetworkTarget(CheckKind.Http, uri.IdnHost, uri.Port, uri),
             _ => null,

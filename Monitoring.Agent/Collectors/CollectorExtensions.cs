@@ -13,6 +13,7 @@ internal static class CollectorExtensions
         services.TryAddSingleton(SystemSources.Linux);
         services.AddSingleton<SystemCollector>();
         services.AddSingleton<NetworkChecker>();
+        services.TryAddSingleton<IcmpEcho>(NetworkChecker.Echo);
 
         // No retries and no redirects: a check reports what the target answers, within CHECK_TIMEOUT.
         services.AddHttpClient(NetworkChecker.HttpClientName, static client => client.Timeout = Timeout.InfiniteTimeSpan)

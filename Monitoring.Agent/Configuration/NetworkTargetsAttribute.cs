@@ -15,7 +15,7 @@ public sealed class NetworkTargetsAttribute(string settingName) : ValidationAttr
         var targets = NetworkTarget.ParseList(setting, out var badEntry);
         if (badEntry is not null)
         {
-            return Fail($"{SettingName} entry '{badEntry}' is not icmp://host, tcp://host:port or an http:// or https:// URL.", validationContext);
+            return Fail($"{SettingName} entry '{badEntry}' is not icmp://host[:tcp-fallback-port], tcp://host:port or an http:// or https:// URL.", validationContext);
         }
 
         return targets.Count > NetworkTarget.MaxCount

@@ -11,7 +11,7 @@ internal static class TelemetryExtensions
 {
     private const string OpenTelemetrySwitch = "Monitoring.Agent.OpenTelemetry";
 
-    /// <summary>False in an agent published with <c>-p:AgentOpenTelemetry=false</c>, whose binary leaves the OpenTelemetry SDK and exporters out.</summary>
+    /// <summary>False in a published agent (unless published with <c>-p:AgentOpenTelemetry=true</c>): its binary leaves the OpenTelemetry SDK and exporters out.</summary>
     [FeatureSwitchDefinition(OpenTelemetrySwitch)]
     private static bool IsOpenTelemetrySupported => !AppContext.TryGetSwitch(OpenTelemetrySwitch, out var supported) || supported;
 
@@ -26,7 +26,7 @@ internal static class TelemetryExtensions
 
         if (!IsOpenTelemetrySupported)
         {
-            Console.Error.WriteLine("OTEL_EXPORTER_OTLP_ENDPOINT is set, but this agent was published without OpenTelemetry (-p:AgentOpenTelemetry=false): nothing is exported.");
+            Console.Error.WriteLine("OTEL_EXPORTER_OTLP_ENDPOINT is set, but this agent was published without OpenTelemetry (publish with -p:AgentOpenTelemetry=true to export): nothing is exported.");
             return builder;
         }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -128,6 +129,49 @@ public sealed class NetworkCheckerTests
             $"status {check.Status}, error {check.Error}");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Where_icmp_is_not_permitted_a_tcp_connect_accepted_or_refused_shows_the_host_reachable(bool listening)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (!listening)
+        {
+            listener.Stop();
+        }
+
+        await using var services = Build($"icmp://127.0.0.1:{port}", echo: (_, _, _) => throw new PlatformNotSupportedException("no ICMP socket"));
+
+        var check = Assert.Single(await services.GetRequiredService<NetworkChecker>().CheckAllAsync(Cancellation));
+
+        Assert.Equal(("tcp", "127.0.0.1", port, "up", null), (check.Kind, check.Host, check.Port, check.Status, check.Error));
+        Assert.NotNull(check.LatencyMs);
+    }
+
+    [Fact]
+    public async Task Where_icmp_is_not_permitted_and_the_tcp_fallback_gets_no_answer_the_host_is_down()
+    {
+        await using var services = Build("icmp://no-such-host.invalid:9", checkTimeout: 2,
+            echo: (_, _, _) => throw new PingException("ping", new UnauthorizedAccessException("raw sockets need CAP_NET_RAW")));
+
+        var check = Assert.Single(await services.GetRequiredService<NetworkChecker>().CheckAllAsync(Cancellation));
+
+        Assert.Equal(("tcp", 9, "down"), (check.Kind, check.Port, check.Status));
+        Assert.False(string.IsNullOrEmpty(check.Error));
+    }
+
+    [Fact]
+    public async Task A_ping_that_gets_no_reply_is_down_without_a_fallback()
+    {
+        await using var services = Build("icmp://127.0.0.1:9", echo: (_, _, _) => Task.FromResult(IPStatus.TimedOut));
+
+        var check = Assert.Single(await services.GetRequiredService<NetworkChecker>().CheckAllAsync(Cancellation));
+
+        Assert.Equal(("icmp", null, "down", "ping: TimedOut"), (check.Kind, check.Port, check.Status, check.Error));
+    }
+
     [Fact]
     public async Task The_sample_carries_the_checks_in_the_configured_order()
     {
@@ -150,7 +194,7 @@ public sealed class NetworkCheckerTests
         Assert.NotNull(sample.System);
     }
 
-    private static ServiceProvider Build(string networkChecks, double checkTimeout = 5)
+    private static ServiceProvider Build(string networkChecks, double checkTimeout = 5, IcmpEcho? echo = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
@@ -159,7 +203,13 @@ public sealed class NetworkCheckerTests
                 ["Agent:CHECK_TIMEOUT"] = checkTimeout.ToString(CultureInfo.InvariantCulture),
             })
             .Build();
-        return new ServiceCollection().AddLogging().AddMetrics().AddAgentOptions(configuration).AddCollectors().BuildServiceProvider();
+        var services = new ServiceCollection();
+        if (echo is not null)
+        {
+            services.AddSingleton(echo);
+        }
+
+        return services.AddLogging().AddMetrics().AddAgentOptions(configuration).AddCollectors().BuildServiceProvider();
     }
 
     private static int ClosedPort()

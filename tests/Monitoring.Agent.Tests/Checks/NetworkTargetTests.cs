@@ -22,6 +22,15 @@ public sealed class NetworkTargetTests
             targets);
     }
 
+    [Fact]
+    public void An_icmp_target_may_name_the_tcp_port_tried_where_icmp_is_not_permitted()
+    {
+        var target = Assert.Single(NetworkTarget.ParseList("icmp://gateway.internal:22", out var badEntry));
+
+        Assert.Null(badEntry);
+        Assert.Equal(new NetworkTarget(CheckKind.Icmp, "gateway.internal", 22, null), target);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("  ")]
@@ -38,7 +47,7 @@ public sealed class NetworkTargetTests
     [InlineData("tcp://db.internal:0")]
     [InlineData("tcp://db.internal:70000")]
     [InlineData("tcp://db.internal:5432/path")]
-    [InlineData("icmp://gateway.internal:7")]
+    [InlineData("icmp://gateway.internal:0")]
     [InlineData("icmp://gateway.internal/path")]
     [InlineData("udp://dns.internal:53")]
     [InlineData("ftp://files.example")]
