@@ -51,6 +51,7 @@ public sealed record WebhookNotification
     [JsonPropertyName("version")]
     public string Version { get; init; } = "1";
 
+    /// <summary>The alert id and its notification sequence (<c>{alert_id}~{n}~{status}</c>): a delivery repeated after a crash has the same id.</summary>
     [JsonPropertyName("notification_id")]
     public required string NotificationId { get; init; }
 

@@ -103,6 +103,10 @@ public sealed class AlertInstance
     [Id(22)]
     public DateTimeOffset? ResentAt { get; set; }
 
+    /// <summary>Counts the firing and resolved notifications: with the alert id it makes a notification id stable across a replay.</summary>
+    [Id(23)]
+    public int NotifiedSequence { get; set; }
+
     public static string Key(string ruleId, string series) => ruleId + "\n" + series;
 
     public string StateName => Name(State);

@@ -98,8 +98,14 @@ public sealed class NotificationPlanner(AlertingOptions options)
         return next;
     }
 
+    /// <summary>
+    /// A transition's id is the alert id and its notification sequence: the grain re-planning it after a crash (its state
+    /// not yet written) makes the same id again. Reminders and re-sends add their time.
+    /// </summary>
     private static AlertNotification Notification(AlertInstance alert, string agentId, string status, bool repeat, bool alertmanagerOnly, DateTimeOffset now) => new(
-        $"{alert.Id}~{status}~{now.ToUnixTimeMilliseconds()}",
+        repeat
+            ? $"{alert.Id}~{alert.NotifiedSequence}~{status}~{now.ToUnixTimeMilliseconds()}"
+            : $"{alert.Id}~{++alert.NotifiedSequence}~{status}",
         status,
         repeat,
         alertmanagerOnly,

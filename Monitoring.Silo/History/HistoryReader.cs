@@ -1,14 +1,16 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
+using Monitoring.Silo.Alerts;
 using Monitoring.Silo.Ingest;
 using Monitoring.Silo.Storage;
 
 namespace Monitoring.Silo.History;
 
 /// <summary>Queries of history and of the fleet registry, each on its own pooled connection (WAL lets them run beside the writer).</summary>
-public sealed class HistoryReader(SqliteConnections connections, TimeProvider time)
+public sealed class HistoryReader(SqliteConnections connections, IOptions<AlertingOptions> alerting, TimeProvider time)
 {
     private const string SampleColumns = """
         ts, cpu_percent, memory_percent, memory_total, memory_used, memory_available,
@@ -163,6 +165,7 @@ public sealed class HistoryReader(SqliteConnections connections, TimeProvider ti
             FROM agents ORDER BY agent_id;
             """;
         var now = time.GetUtcNow();
+        var missed = alerting.Value.MissedIntervalsBeforeDown;
         var agents = new List<AgentSummary>();
         await using var rows = await command.ExecuteReaderAsync(cancellationToken);
         while (await rows.ReadAsync(cancellationToken))
@@ -176,7 +179,7 @@ public sealed class HistoryReader(SqliteConnections connections, TimeProvider ti
                 FirstSeen = UnixMicroseconds.ToTime(rows.GetInt64(2)),
                 LastSeen = lastSeen,
                 IntervalSeconds = interval,
-                Status = Liveness.Status(now, lastSeen, interval),
+                Status = Liveness.Status(now, lastSeen, interval, missed),
                 LastSampleAt = rows.IsDBNull(5) ? null : UnixMicroseconds.ToTime(rows.GetInt64(5)),
                 CpuPercent = rows.IsDBNull(6) ? null : rows.GetDouble(6),
                 MemoryPercent = rows.IsDBNull(7) ? null : rows.GetDouble(7),

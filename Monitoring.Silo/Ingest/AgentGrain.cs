@@ -201,17 +201,30 @@ public sealed class AgentGrain(
     }
 
     /// <summary>
-    /// Persists the alert state (with what is about to be notified) when something changed, queues the notifications, then
-    /// appends the transitions to the alert history: a crash in between loses a notification rather than repeating one,
-    /// and delivery does not wait for the history commit.
+    /// Writes the notifications due to the outbox, then persists the alert state (with what was notified) when something
+    /// changed, then appends the transitions to the alert history: a crash in between plans the same notification ids
+    /// again (at least once, never lost), and delivery does not wait for the history commit.
     /// </summary>
     private async Task CommitAlertsAsync(CompiledRuleSet ruleSet, DateTimeOffset now)
     {
         var evaluator = Evaluator;
         var due = Planner.Plan(alerts.State, ruleSet, AgentId, now, out var notifiedChanged);
+        if (due.Count > 0)
+        {
+            try
+            {
+                await notifications.QueueAsync(due);
+            }
+            catch
+            {
+                // Memory now says notified: reactivate from the persisted state, so the notifications are planned again.
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+
         if (!evaluator.HasEvents && !notifiedChanged)
         {
-            Send(due);
             return;
         }
 
@@ -222,16 +235,7 @@ public sealed class AgentGrain(
         }
 
         await alerts.WriteStateAsync();
-        Send(due);
         await alertHistory.AppendAsync(events);
-    }
-
-    private void Send(IReadOnlyList<AlertNotification> due)
-    {
-        foreach (var notification in due)
-        {
-            notifications.Enqueue(notification);
-        }
     }
 
     /// <summary>Points the one timer at the next deadline: a pending alert's <c>for</c>, a kept alert's end, or liveness.</summary>

@@ -11,7 +11,7 @@ public static class Liveness
     public const int MissedIntervalsBeforeDown = 3;
     public const double LateAfterIntervals = 1.5;
 
-    public static string Status(DateTimeOffset now, DateTimeOffset lastSeen, double intervalSeconds, int missedIntervalsBeforeDown = MissedIntervalsBeforeDown)
+    public static string Status(DateTimeOffset now, DateTimeOffset lastSeen, double intervalSeconds, int missedIntervalsBeforeDown)
     {
         var age = now - lastSeen;
         return age > DownAfter(intervalSeconds, missedIntervalsBeforeDown) ? "down"

@@ -23,6 +23,9 @@ public sealed class WebhookSink : IAsyncDisposable
 
     public string Url { get; private set; } = "";
 
+    /// <summary>While set, every delivery is answered 503, as by a receiver that is down.</summary>
+    public bool Down { get; set; }
+
     public static async Task<WebhookSink> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -34,6 +37,11 @@ public sealed class WebhookSink : IAsyncDisposable
         {
             var body = await JsonSerializer.DeserializeAsync(context.Request.Body, MonitoringJsonContext.Default.WebhookNotification);
             var alertId = body!.Alert.Id;
+            if (sink.Down)
+            {
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
+
             if (sink._failures.TryGetValue(alertId, out var left) && left > 0)
             {
                 sink._failures[alertId] = left - 1;
