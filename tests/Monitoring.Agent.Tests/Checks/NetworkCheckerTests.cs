@@ -153,7 +153,8 @@ public sealed class NetworkCheckerTests
     [Fact]
     public async Task Where_icmp_is_not_permitted_and_the_tcp_fallback_gets_no_answer_the_host_is_down()
     {
-        await using var services = Build("icmp://no-such-host.invalid:9", checkTimeout: 2,
+        // The kernel refuses a TCP connect to the broadcast address itself: no packet leaves the machine.
+        await using var services = Build("icmp://255.255.255.255:9", checkTimeout: 2,
             echo: (_, _, _) => throw new PingException("ping", new UnauthorizedAccessException("raw sockets need CAP_NET_RAW")));
 
         var check = Assert.Single(await services.GetRequiredService<NetworkChecker>().CheckAllAsync(Cancellation));
