@@ -132,8 +132,8 @@ public static class AlertsApi
         string? from, string? to, [FromQuery(Name = "agent_id")] string? agentId, IGrainFactory grains, TimeProvider time)
     {
         var errors = new Dictionary<string, string[]>();
-        var end = ParseTime(to, "to", errors) ?? time.GetUtcNow();
-        var start = ParseTime(from, "from", errors) ?? end - TimeSpan.FromDays(1);
+        var end = TimeParameter.Parse(to, "to", errors) ?? time.GetUtcNow();
+        var start = TimeParameter.Parse(from, "from", errors) ?? end - TimeSpan.FromDays(1);
         if (agentId is not null && !SampleValidator.IsValidAgentId(agentId))
         {
             errors["agent_id"] = ["agent_id must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-'."];
@@ -150,21 +150,5 @@ public static class AlertsApi
         }
 
         return TypedResults.Ok(await grains.GetGrain<IAlertQueryGrain>(0).History(start, end, agentId));
-    }
-
-    internal static DateTimeOffset? ParseTime(string? value, string field, Dictionary<string, string[]> errors)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-        {
-            return parsed;
-        }
-
-        errors[field] = [$"{field} must be an ISO 8601 time, e.g. 2026-11-25T10:00:00Z."];
-        return null;
     }
 }

@@ -120,8 +120,8 @@ public static class MetricsApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        var end = ParseTime(to, "to", errors) ?? time.GetUtcNow();
-        var start = ParseTime(from, "from", errors) ?? end - TimeSpan.FromHours(1);
+        var end = TimeParameter.Parse(to, "to", errors) ?? time.GetUtcNow();
+        var start = TimeParameter.Parse(from, "from", errors) ?? end - TimeSpan.FromHours(1);
         var stepSeconds = ParseStep(step, errors);
         int? points = null;
         if (maxPoints is not null)
@@ -219,22 +219,6 @@ public static class MetricsApi
     internal static ValidationProblem InvalidAgentId() => TypedResults.ValidationProblem(
         new Dictionary<string, string[]> { ["agent_id"] = ["agent_id must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-'."] },
         title: "The agent id is invalid.");
-
-    private static DateTimeOffset? ParseTime(string? value, string field, Dictionary<string, string[]> errors)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-        {
-            return parsed;
-        }
-
-        errors[field] = [$"{field} must be an ISO 8601 time, e.g. 2026-11-25T10:00:00Z."];
-        return null;
-    }
 
     /// <summary>Seconds from "90", "90s", "5m", "1h" or "1d".</summary>
     private static double? ParseStep(string? value, Dictionary<string, string[]> errors)
