@@ -14,6 +14,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCrossSiteRequestGuard();
 app.UseDashboard();
 
 app.MapOpenApi();
