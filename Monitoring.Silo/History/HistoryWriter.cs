@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
-using Monitoring.Abstractions;
 using Monitoring.Contracts;
 using Monitoring.Silo.Storage;
 
@@ -130,7 +129,7 @@ public sealed partial class HistoryWriter(SqliteConnections connections, ILogger
             statements.PublishRegistry(agentNo, registry);
         }
 
-        return statements.InsertSample(agentNo, record.Sample);
+        return statements.InsertSample(agentNo, record.Sample, record.Detail);
     }
 
     private sealed record PendingAppend(HistoryRecord Record, ActivityContext Caller)
@@ -197,7 +196,7 @@ public sealed partial class HistoryWriter(SqliteConnections connections, ILogger
             _publish.ExecuteNonQuery();
         }
 
-        public int InsertSample(long agentNo, MetricsReport sample)
+        public int InsertSample(long agentNo, MetricsReport sample, IReadOnlyList<KeyValuePair<string, double>> detail)
         {
             var system = sample.System!;
             Set(_insert, "@agent_no", agentNo);
@@ -214,7 +213,7 @@ public sealed partial class HistoryWriter(SqliteConnections connections, ILogger
             Set(_insert, "@network", sample.Network is { Count: > 0 } checks
                 ? JsonSerializer.Serialize(checks, MonitoringJsonContext.Default.IReadOnlyListNetworkCheck)
                 : null);
-            Set(_insert, "@detail", DetailJson(sample));
+            Set(_insert, "@detail", DetailJson(detail));
             return _insert.ExecuteNonQuery();
         }
 
@@ -226,9 +225,8 @@ public sealed partial class HistoryWriter(SqliteConnections connections, ILogger
         }
 
         /// <summary>The sample's detail series as one flat JSON object, which history queries aggregate with <c>json_each</c>.</summary>
-        private static string? DetailJson(MetricsReport sample)
+        private static string? DetailJson(IReadOnlyList<KeyValuePair<string, double>> detail)
         {
-            var detail = MetricSeries.Detail(sample);
             if (detail.Count == 0)
             {
                 return null;

@@ -165,7 +165,7 @@ public sealed class AgentGrain(
     private TimeSpan DownAfter => Liveness.DownAfter(_intervalSeconds, alerting.Value.MissedIntervalsBeforeDown);
 
     /// <summary>Evaluates every rule against the agent's newest sample, then persists and records what changed.</summary>
-    private async Task EvaluateSampleAsync(MetricsReport sample, DateTimeOffset now)
+    private async Task EvaluateSampleAsync(MetricsReport sample, IReadOnlyList<KeyValuePair<string, double>> detail, DateTimeOffset now)
     {
         var ruleSet = await rules.GetAsync();
         var evaluator = Evaluator;
@@ -175,7 +175,7 @@ public sealed class AgentGrain(
         }
 
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (series, value) in MetricSeries.Flatten(sample))
+        foreach (var (series, value) in MetricSeries.Headlines(sample).Concat(detail).Concat(MetricSeries.Checks(sample)))
         {
             values[series] = value;
         }
@@ -290,13 +290,14 @@ public sealed class AgentGrain(
         var firstSight = string.IsNullOrEmpty(state.AgentId);
         var registrationChanged = firstSight || state.AgentName != name;
         var registry = registrationChanged || now - _registryPublishedAt >= RegistryRefresh ? Registry(newest, name, now) : null;
+        IReadOnlyList<KeyValuePair<string, double>> newestDetail;
 
         using (MonitoringTelemetry.Source.StartActivity("history.append"))
         {
             // Ends when the batch carrying these samples has committed; the batch's own span links back to it.
-            await (samples.Count == 1
-                ? writer.AppendAsync(new HistoryRecord(AgentId, now, newest, registry))
-                : Task.WhenAll(samples.Select(s => writer.AppendAsync(new HistoryRecord(AgentId, now, s, ReferenceEquals(s, newest) ? registry : null)))));
+            var records = samples.Select(s => new HistoryRecord(AgentId, now, s, MetricSeries.Detail(s), ReferenceEquals(s, newest) ? registry : null)).ToList();
+            newestDetail = records.First(r => ReferenceEquals(r.Sample, newest)).Detail;
+            await (records.Count == 1 ? writer.AppendAsync(records[0]) : Task.WhenAll(records.Select(writer.AppendAsync)));
         }
 
         _lastSeen = now;
@@ -328,7 +329,7 @@ public sealed class AgentGrain(
         if (isNewest)
         {
             // Only the newest sample says what is true now; a backfilled older one must not move alerts back in time.
-            await EvaluateSampleAsync(newest, now);
+            await EvaluateSampleAsync(newest, newestDetail, now);
         }
         else if (alerts.State.DownSince is not null)
         {
