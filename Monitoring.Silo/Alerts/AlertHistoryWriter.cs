@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Monitoring.Contracts;
 using Monitoring.Silo.History;
@@ -17,7 +16,7 @@ public sealed partial class AlertHistoryWriter(SqliteConnections connections, IL
 {
     private const int MaxBatch = 512;
 
-    private readonly Channel<PendingEvents> _queue = Channel.CreateUnbounded<PendingEvents>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly GroupCommitQueue<PendingEvents> _queue = new(MaxBatch);
 
     /// <summary>Queues the transitions; completes once they are committed.</summary>
     public Task AppendAsync(IReadOnlyList<AlertEvent> events)
@@ -31,7 +30,7 @@ public sealed partial class AlertHistoryWriter(SqliteConnections connections, IL
     }
 
     /// <summary>Queues a notification attempt; delivery does not wait for it to be stored.</summary>
-    public void Record(NotificationAttempt attempt) => _queue.Writer.TryWrite(new PendingEvents([], [attempt]));
+    public void Record(NotificationAttempt attempt) => _queue.TryQueue(new PendingEvents([], [attempt]));
 
     /// <summary>Puts deliveries in the outbox, owned by this silo; completes once they are durable.</summary>
     public Task QueueAsync(IReadOnlyList<OutboxEntry> deliveries) =>
@@ -39,7 +38,7 @@ public sealed partial class AlertHistoryWriter(SqliteConnections connections, IL
 
     /// <summary>Takes a delivery out of the outbox once a receiver acknowledged it; keeps it, marked failed, once retries gave up.</summary>
     public void Settle(OutboxEntry delivery, bool delivered) =>
-        _queue.Writer.TryWrite(new PendingEvents([], []) { Settled = (delivery, delivered) });
+        _queue.TryQueue(new PendingEvents([], []) { Settled = (delivery, delivered) });
 
     /// <summary>
     /// Takes over the pending deliveries of every owner not in <paramref name="live"/> (silos stopped or dead, this
@@ -54,7 +53,7 @@ public sealed partial class AlertHistoryWriter(SqliteConnections connections, IL
 
     private Task Enqueue(PendingEvents pending)
     {
-        if (!_queue.Writer.TryWrite(pending))
+        if (!_queue.TryQueue(pending))
         {
             throw new InvalidOperationException("The alert history writer has stopped.");
         }
@@ -62,23 +61,7 @@ public sealed partial class AlertHistoryWriter(SqliteConnections connections, IL
         return pending.Committed.Task;
     }
 
-    public void Participate(ISiloLifecycle lifecycle)
-    {
-        Task running = Task.CompletedTask;
-        lifecycle.Subscribe(
-            nameof(AlertHistoryWriter),
-            ServiceLifecycleStage.ApplicationServices,
-            _ =>
-            {
-                running = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-                return Task.CompletedTask;
-            },
-            _ =>
-            {
-                _queue.Writer.TryComplete();
-                return running;
-            });
-    }
+    public void Participate(ISiloLifecycle lifecycle) => _queue.Participate(lifecycle, nameof(AlertHistoryWriter), Run);
 
     private async Task Run()
     {
@@ -103,18 +86,10 @@ public sealed partial class AlertHistoryWriter(SqliteConnections connections, IL
             attempt.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
 
-        var batch = new List<PendingEvents>(MaxBatch);
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
+        await foreach (var batch in _queue.Batches())
         {
-            while (batch.Count < MaxBatch && reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
             Commit(connection, insert, attempt, batch);
             CommitOutbox(connection, batch);
-            batch.Clear();
         }
     }
 

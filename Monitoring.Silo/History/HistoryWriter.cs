@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Monitoring.Contracts;
 using Monitoring.Silo.Storage;
@@ -18,14 +17,14 @@ public sealed partial class HistoryWriter(SqliteConnections connections, ILogger
 {
     private const int MaxBatch = 1024;
 
-    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly GroupCommitQueue<PendingAppend> _queue = new(MaxBatch);
     private readonly Dictionary<string, long> _agentNumbers = new(StringComparer.Ordinal);
 
     /// <summary>Appends one sample; completes when it is durable. A sample already stored for (agent, timestamp) is not stored again.</summary>
     public Task AppendAsync(HistoryRecord record)
     {
         var pending = new PendingAppend(record, Activity.Current?.Context ?? default);
-        if (!_queue.Writer.TryWrite(pending))
+        if (!_queue.TryQueue(pending))
         {
             throw new InvalidOperationException("The history writer has stopped.");
         }
@@ -33,40 +32,15 @@ public sealed partial class HistoryWriter(SqliteConnections connections, ILogger
         return pending.Committed.Task;
     }
 
-    public void Participate(ISiloLifecycle lifecycle)
-    {
-        Task running = Task.CompletedTask;
-        lifecycle.Subscribe(
-            nameof(HistoryWriter),
-            ServiceLifecycleStage.ApplicationServices,
-            _ =>
-            {
-                running = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-                return Task.CompletedTask;
-            },
-            _ =>
-            {
-                // Appends already queued are written before the writer stops: each belongs to a caller waiting for its answer.
-                _queue.Writer.TryComplete();
-                return running;
-            });
-    }
+    public void Participate(ISiloLifecycle lifecycle) => _queue.Participate(lifecycle, nameof(HistoryWriter), Run);
 
     private async Task Run()
     {
         using var connection = connections.Open();
         using var statements = new Statements(connection);
-        var batch = new List<PendingAppend>(MaxBatch);
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
+        await foreach (var batch in _queue.Batches())
         {
-            while (batch.Count < MaxBatch && reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
             Commit(connection, statements, batch);
-            batch.Clear();
         }
     }
 
