@@ -43,6 +43,8 @@ public static class Extensions
             .Configure(options => options.ConnectionString = StorageOptions.Resolve(configuration.GetConnectionString(StorageOptions.ConnectionStringName)))
             .Validate(options => options.BusyTimeoutMilliseconds > 0, "Storage:BusyTimeoutMilliseconds must be positive.")
             .ValidateOnStart();
+        // Our grains and services read the clock Orleans gives grains (TimeProviderNames.Grains, by default this one); a test
+        // replaces that clock alone, as Orleans' own grain directory waits on the default clock.
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<SqliteConnections>();
         silo.Services.AddSingleton<HistoryReader>();

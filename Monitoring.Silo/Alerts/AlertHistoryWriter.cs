@@ -11,7 +11,7 @@ namespace Monitoring.Silo.Alerts;
 /// queue here and are committed together, one transaction per batch on one connection, into <c>alert_history</c>, the
 /// <c>alerts</c> table of newest states, <c>notifications</c> and <c>notification_outbox</c>.
 /// </summary>
-public sealed partial class AlertHistoryWriter(SqliteConnections connections, ILocalSiloDetails silo, TimeProvider time, ILogger<AlertHistoryWriter> logger)
+public sealed partial class AlertHistoryWriter(SqliteConnections connections, ILocalSiloDetails silo, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time, ILogger<AlertHistoryWriter> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     private const int MaxBatch = 512;

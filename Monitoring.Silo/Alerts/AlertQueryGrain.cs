@@ -6,7 +6,7 @@ namespace Monitoring.Silo.Alerts;
 
 /// <summary>Serves fleet-wide alert queries from the alert tables on whichever silo receives them.</summary>
 [StatelessWorker]
-public sealed class AlertQueryGrain(AlertReader reader, AlertPreviewer previewer, AlertRuleCache rules, TimeProvider time) : Grain, IAlertQueryGrain
+public sealed class AlertQueryGrain(AlertReader reader, AlertPreviewer previewer, AlertRuleCache rules, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time) : Grain, IAlertQueryGrain
 {
     public async Task<IReadOnlyList<AlertView>> Current(IReadOnlyList<string> states)
     {

@@ -9,7 +9,7 @@ namespace Monitoring.Silo.Alerts;
 /// silent while the cluster was down is still noticed: a grain that is not active runs no timer. Each grain then gives
 /// the agent one grace period (its down threshold, counted from activation) before liveness fires.
 /// </summary>
-public sealed partial class LivenessSweeper(SqliteConnections connections, IGrainFactory grains, TimeProvider time, ILogger<LivenessSweeper> logger)
+public sealed partial class LivenessSweeper(SqliteConnections connections, IGrainFactory grains, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time, ILogger<LivenessSweeper> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly TimeSpan Horizon = TimeSpan.FromDays(7);

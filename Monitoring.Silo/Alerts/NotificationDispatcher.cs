@@ -303,7 +303,7 @@ public sealed record DeliveryContext(string NotificationId, string Receiver, str
 }
 
 /// <summary>Sits inside the retry handler, so it sees and records every attempt, not just the final outcome.</summary>
-public sealed class DeliveryAttemptRecorder(AlertHistoryWriter writer, TimeProvider time) : DelegatingHandler
+public sealed class DeliveryAttemptRecorder(AlertHistoryWriter writer, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

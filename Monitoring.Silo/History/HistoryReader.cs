@@ -10,7 +10,7 @@ using Monitoring.Silo.Storage;
 namespace Monitoring.Silo.History;
 
 /// <summary>Queries of history and of the fleet registry, each on its own pooled connection (WAL lets them run beside the writer).</summary>
-public sealed class HistoryReader(SqliteConnections connections, IOptions<AlertingOptions> alerting, TimeProvider time)
+public sealed class HistoryReader(SqliteConnections connections, IOptions<AlertingOptions> alerting, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time)
 {
     private const string SampleColumns = """
         ts, cpu_percent, memory_percent, memory_total, memory_used, memory_available,

@@ -26,7 +26,7 @@ public sealed class AgentGrain(
     AlertHistoryWriter alertHistory,
     NotificationDispatcher notifications,
     IOptions<AlertingOptions> alerting,
-    TimeProvider time) : Grain, IAgentGrain
+    [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time) : Grain, IAgentGrain
 {
     private static readonly TimeSpan RegistryRefresh = TimeSpan.FromSeconds(5);
 

@@ -181,8 +181,8 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddMonitoring(siloBuilder.Configuration);
-            siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
-            siloBuilder.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            // The grain clock only: Orleans' grain directory retries on the default clock, which must keep running.
+            siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, Clock);
         }
     }
 

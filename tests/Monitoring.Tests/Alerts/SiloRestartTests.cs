@@ -197,8 +197,8 @@ public sealed class SiloRestartTests : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddMonitoring(siloBuilder.Configuration);
-            siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
-            siloBuilder.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            // The grain clock only: Orleans' grain directory retries on the default clock, which must keep running.
+            siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, Clock);
         }
     }
 
