@@ -16,6 +16,7 @@ public sealed partial class AlertRuleCache(
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _loading = new(1, 1);
+    private readonly Lock _gate = new();
     private volatile CompiledRuleSet? _current;
 
     /// <summary>The newest rule set this silo has; loads it on first use.</summary>
@@ -29,7 +30,12 @@ public sealed partial class AlertRuleCache(
         await _loading.WaitAsync();
         try
         {
-            return _current ??= CompiledRuleSet.From((await grains.GetGrain<IAlertRuleSetGrain>(0).GetConfigurationIfChanged(-1))!);
+            if (_current is null)
+            {
+                Offer((await grains.GetGrain<IAlertRuleSetGrain>(0).GetConfigurationIfChanged(-1))!);
+            }
+
+            return _current!;
         }
         finally
         {
@@ -63,9 +69,9 @@ public sealed partial class AlertRuleCache(
             {
                 await Task.Delay(options.Value.RuleRefreshInterval, clock, _stopping.Token);
                 var known = _current?.Version ?? -1;
-                if (await grains.GetGrain<IAlertRuleSetGrain>(0).GetConfigurationIfChanged(known) is { } changed)
+                if (await grains.GetGrain<IAlertRuleSetGrain>(0).GetConfigurationIfChanged(known) is { } changed
+                    && Offer(changed))
                 {
-                    _current = CompiledRuleSet.From(changed);
                     LogRulesChanged(logger, changed.Version, changed.Rules.Count);
                 }
             }
@@ -77,6 +83,24 @@ public sealed partial class AlertRuleCache(
             {
                 LogRefreshFailed(logger, e);
             }
+        }
+    }
+
+    /// <summary>
+    /// Takes a configuration unless the cache already holds that version or a newer one: a first load and a refresh may
+    /// answer out of order, and the older answer must not replace the newer.
+    /// </summary>
+    private bool Offer(AlertConfiguration configuration)
+    {
+        lock (_gate)
+        {
+            if (_current is not null && configuration.Version <= _current.Version)
+            {
+                return false;
+            }
+
+            _current = CompiledRuleSet.From(configuration);
+            return true;
         }
     }
 
