@@ -51,6 +51,12 @@ public static class Extensions
         silo.Services.AddSingleton<HistoryWriter>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<HistoryWriter>());
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaCreator>();
+        silo.Services.AddOptions<RetentionOptions>()
+            .Bind(configuration.GetSection(RetentionOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddSingleton<RetentionSweeper>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<RetentionSweeper>());
 
         silo.AddActivityPropagation();
         silo.Services.AddSerializer(serializer => serializer.AddMonitoringContracts());
