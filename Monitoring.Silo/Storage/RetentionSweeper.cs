@@ -87,8 +87,9 @@ public sealed partial class RetentionSweeper(
             {
                 return;
             }
-            catch (SqliteException e)
+            catch (Exception e) when (e is SqliteException or InvalidOperationException)
             {
+                // The store was busy or unreachable: what is past retention now is still there for the next sweep.
                 LogSweepFailed(logger, e);
             }
 
