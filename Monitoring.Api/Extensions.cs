@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Monitoring.Abstractions;
 using Monitoring.Api.Errors;
+using Monitoring.Api.Ingest;
 using Monitoring.Contracts;
 using Orleans.Configuration;
 using Orleans.Runtime;
@@ -31,6 +32,7 @@ public static partial class Extensions
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         builder.Services.AddOpenApi();
+        builder.AddAgentAuthentication();
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.UseOrleansClient(client =>

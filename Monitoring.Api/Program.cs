@@ -16,6 +16,8 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCrossSiteRequestGuard();
 app.UseDashboard();
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapDefaultEndpoints();

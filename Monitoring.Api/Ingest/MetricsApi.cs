@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Monitoring.Abstractions;
 using Monitoring.Api.Live;
 using Monitoring.Contracts;
@@ -23,18 +25,27 @@ public static class MetricsApi
     {
         var api = app.MapGroup("api/v1/metrics").WithTags("Metrics").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        api.MapPost("", Report).WithName("ReportMetrics").WithSummary("Accept one sample; 200 once it is durable.")
+        var report = api.MapPost("", Report).WithName("ReportMetrics").WithSummary("Accept one sample; 200 once it is durable.")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        api.MapPost("batch", ReportBatch).WithName("ReportMetricsBatch").WithSummary("Accept up to 1000 samples, all or none; 200 once all are durable.")
+        var reportBatch = api.MapPost("batch", ReportBatch).WithName("ReportMetricsBatch").WithSummary("Accept up to 1000 samples, all or none; 200 once all are durable.")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        if (AgentAuthentication.IsRequired(app.ServiceProvider))
+        {
+            foreach (var endpoint in (RouteHandlerBuilder[])[report, reportBatch])
+            {
+                endpoint.RequireAuthorization(AgentAuthentication.Policy)
+                    .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+            }
+        }
+
         api.MapGet("{agent_id}/latest", GetLatest).WithName("GetLatestMetrics").WithSummary("The agent's newest sample.").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("{agent_id}/history", GetHistory).WithName("GetMetricsHistory").WithSummary("Raw samples, or per-step buckets with avg/min/max.").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("{agent_id}", GetSeedHistory).WithName("GetMetricsSeedHistory").WithSummary("The seed's history shape over the last `hours` (default 24), oldest first.").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    public static async Task<Results<Ok<IngestAccepted>, ValidationProblem>> Report(
-        MetricsReport sample, IGrainFactory grains, LiveFeed live, TimeProvider time)
+    public static async Task<Results<Ok<IngestAccepted>, ValidationProblem, ProblemHttpResult>> Report(
+        MetricsReport sample, ClaimsPrincipal user, IOptions<AgentAuthOptions> auth, IGrainFactory grains, LiveFeed live, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
@@ -45,14 +56,19 @@ public static class MetricsApi
             return TypedResults.ValidationProblem(errors, title: "The sample is invalid; nothing was stored.");
         }
 
+        if (!user.MayReportFor(sample.AgentId!, auth.Value.Tokens.Count > 0))
+        {
+            return NotAllowedFor(sample.AgentId!);
+        }
+
         await grains.GetAgentGrain(sample.AgentId!).Report(sample);
         Accepted.Add(1);
         live.Publish(sample);
         return TypedResults.Ok(new IngestAccepted("success", "Metrics received", time.GetUtcNow()));
     }
 
-    public static async Task<Results<Ok<IngestAccepted>, ValidationProblem>> ReportBatch(
-        MetricsReport[] samples, IGrainFactory grains, LiveFeed live, TimeProvider time)
+    public static async Task<Results<Ok<IngestAccepted>, ValidationProblem, ProblemHttpResult>> ReportBatch(
+        MetricsReport[] samples, ClaimsPrincipal user, IOptions<AgentAuthOptions> auth, IGrainFactory grains, LiveFeed live, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
@@ -78,6 +94,11 @@ public static class MetricsApi
         {
             Rejected.Add(1);
             return TypedResults.ValidationProblem(errors, title: "The batch is invalid; nothing was stored.");
+        }
+
+        if (samples.FirstOrDefault(s => !user.MayReportFor(s.AgentId!, auth.Value.Tokens.Count > 0)) is { } foreign)
+        {
+            return NotAllowedFor(foreign.AgentId!);
         }
 
         var agents = samples.GroupBy(s => s.AgentId!, StringComparer.Ordinal).ToArray();
@@ -210,6 +231,11 @@ public static class MetricsApi
 
         return TypedResults.Ok(new SeedHistoryResponse(agentId, span, points));
     }
+
+    private static ProblemHttpResult NotAllowedFor(string agentId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status403Forbidden,
+        title: "This agent token may not report for this agent; nothing was stored.",
+        detail: $"The token is not configured for agent '{agentId}' (AgentAuth:Tokens:N:Agents).");
 
     internal static ProblemHttpResult UnknownAgent(string agentId) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,

@@ -9,11 +9,14 @@ namespace Monitoring.Tests.Cluster;
 public sealed class ApiFactory : WebApplicationFactory<Monitoring.Api.Errors.ProblemExceptionHandler>
 {
     private readonly TestCluster _cluster;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
     /// <param name="port">0 for any free port; a fixed one lets a test restart the API where a browser expects it.</param>
-    public ApiFactory(TestCluster cluster, int port = 0)
+    /// <param name="settings">More configuration for the API, e.g. agent tokens.</param>
+    public ApiFactory(TestCluster cluster, int port = 0, IReadOnlyDictionary<string, string>? settings = null)
     {
         _cluster = cluster;
+        _settings = settings ?? new Dictionary<string, string>();
         UseKestrel(port);
     }
 
@@ -25,5 +28,9 @@ public sealed class ApiFactory : WebApplicationFactory<Monitoring.Api.Errors.Pro
         builder.UseSetting("Cluster:GatewayPort", gateway.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Cluster:ServiceId", _cluster.Options.ServiceId);
         builder.UseSetting("Cluster:ClusterId", _cluster.Options.ClusterId);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }

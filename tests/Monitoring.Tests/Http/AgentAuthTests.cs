@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
+using Monitoring.Contracts;
+using Monitoring.Tests.Cluster;
+
+namespace Monitoring.Tests.Http;
+
+/// <summary>
+/// The real API with agent tokens configured, on the shared cluster: ingest needs a known bearer token that may report
+/// for the sample's agent; anything else is a 401 or 403 ProblemDetails and stores nothing. Queries stay open.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class AgentAuthTests(ClusterFixture fixture) : IAsyncLifetime
+{
+    private const string FleetToken = "fleet-token-0123456789abcdef";
+    private const string WebToken = "web-only-token-0123456789";
+
+    private ApiFactory _api = null!;
+    private HttpClient _http = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _api = new ApiFactory(fixture.Cluster, settings: new Dictionary<string, string>
+        {
+            ["AgentAuth:Tokens:0:Token"] = FleetToken,
+            ["AgentAuth:Tokens:1:Token"] = WebToken,
+            ["AgentAuth:Tokens:1:Agents"] = "web-*",
+        });
+        _api.StartServer();
+        _http = _api.CreateClient();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _api.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_sample_without_a_token_is_refused_with_401_and_not_stored()
+    {
+        var agent = Samples.NewAgentId();
+
+        var response = await _http.PostSampleAsync(Samples.Sample(agent, Samples.RecentTime()));
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "An agent token is required");
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal(0, fixture.HistoryRows(agent));
+    }
+
+    [Fact]
+    public async Task An_unknown_token_is_refused_with_401_and_nothing_is_stored()
+    {
+        var agent = Samples.NewAgentId();
+        Authorize("fleet-token-0123456789abcdeX");
+
+        var single = await _http.PostSampleAsync(Samples.Sample(agent, Samples.RecentTime()));
+        var batch = await _http.PostBatchAsync([Samples.Sample(agent, Samples.RecentTime(30))]);
+
+        await AssertProblemAsync(single, HttpStatusCode.Unauthorized, "not recognised");
+        await AssertProblemAsync(batch, HttpStatusCode.Unauthorized, "not recognised");
+        Assert.Equal(0, fixture.HistoryRows(agent));
+    }
+
+    [Fact]
+    public async Task A_known_token_reports_a_sample_and_a_batch()
+    {
+        var agent = Samples.NewAgentId();
+        Authorize(FleetToken);
+
+        var single = await _http.PostSampleAsync(Samples.Sample(agent, Samples.RecentTime(60)));
+        var batch = await _http.PostBatchAsync([Samples.Sample(agent, Samples.RecentTime(50)), Samples.Sample(agent, Samples.RecentTime(40))]);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (single.StatusCode, batch.StatusCode));
+        Assert.Equal(3, fixture.HistoryRows(agent));
+    }
+
+    [Fact]
+    public async Task A_token_scoped_to_a_glob_reports_only_for_matching_agents()
+    {
+        var web = Samples.NewAgentId("web");
+        var db = Samples.NewAgentId("db");
+        Authorize(WebToken);
+
+        var allowed = await _http.PostSampleAsync(Samples.Sample(web, Samples.RecentTime()));
+        var foreign = await _http.PostSampleAsync(Samples.Sample(db, Samples.RecentTime()));
+        var mixed = await _http.PostBatchAsync([Samples.Sample(web, Samples.RecentTime(30)), Samples.Sample(db, Samples.RecentTime(30))]);
+
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        await AssertProblemAsync(foreign, HttpStatusCode.Forbidden, "may not report");
+        await AssertProblemAsync(mixed, HttpStatusCode.Forbidden, "may not report");
+        Assert.Equal((1, 0), (fixture.HistoryRows(web), fixture.HistoryRows(db)));
+    }
+
+    [Fact]
+    public async Task Queries_need_no_token()
+    {
+        var agent = Samples.NewAgentId();
+        Authorize(FleetToken);
+        Assert.Equal(HttpStatusCode.OK, (await _http.PostSampleAsync(Samples.Sample(agent, Samples.RecentTime()))).StatusCode);
+        _http.DefaultRequestHeaders.Authorization = null;
+
+        Assert.Equal(HttpStatusCode.OK, (await _http.FetchAsync($"/api/v1/metrics/{agent}/latest")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _http.FetchAsync("/api/v1/agents")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_too_short_to_be_safe_stops_the_api_at_start()
+    {
+        await using var api = new ApiFactory(fixture.Cluster, settings: new Dictionary<string, string> { ["AgentAuth:Tokens:0:Token"] = "short" });
+
+        var error = Assert.Throws<OptionsValidationException>(api.StartServer);
+
+        Assert.Contains("AgentAuth:Tokens:N:Token", error.Message, StringComparison.Ordinal);
+    }
+
+    private void Authorize(string token) => _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string title)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.ReadJsonAsync();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.Contains(title, problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+}
