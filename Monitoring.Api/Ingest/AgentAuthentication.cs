@@ -46,6 +46,7 @@ public static class AgentAuthentication
             .Bind(builder.Configuration.GetSection(AgentAuthOptions.SectionName))
             .Validate(options => options.Tokens.All(Valid), $"Every {AgentAuthOptions.SectionName}:Tokens:N:Token must be at least {AgentTokenOptions.MinimumLength} printable ASCII characters without spaces, and :Agents an agent id or a glob of one.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<KnownTokens>();
         builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AgentTokenHandler>(Scheme, null);
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
         return builder;
@@ -62,30 +63,33 @@ public static class AgentAuthentication
     private static bool Valid(AgentTokenOptions token) =>
         Validator.TryValidateObject(token, new ValidationContext(token), null, validateAllProperties: true);
 
+    /// <summary>The configured tokens' SHA-256 hashes, computed once: hashes have one length, so comparing them leaks nothing through timing.</summary>
+    private sealed class KnownTokens(IOptions<AgentAuthOptions> options)
+    {
+        public IReadOnlyList<(byte[] Hash, string Agents)> All { get; } =
+            [.. options.Value.Tokens.Select(t => (SHA256.HashData(Encoding.UTF8.GetBytes(t.Token)), t.Agents))];
+    }
+
     /// <summary>Authenticates a bearer token against the configured ones; answers a missing or unknown token with a 401 ProblemDetails.</summary>
     private sealed class AgentTokenHandler(
         IOptionsMonitor<AuthenticationSchemeOptions> scheme,
         ILoggerFactory logger,
         UrlEncoder encoder,
-        IOptions<AgentAuthOptions> tokens,
+        KnownTokens tokens,
         IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(scheme, logger, encoder)
     {
         private const string Bearer = "Bearer ";
 
-        private readonly (byte[] Hash, string Agents)[] _known =
-            [.. tokens.Value.Tokens.Select(t => (SHA256.HashData(Encoding.UTF8.GetBytes(t.Token)), t.Agents))];
-
         protected override Task<AuthenticateResult> HandleAuthenticateAsync()
         {
             var header = Request.Headers.Authorization.ToString();
-            if (!header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
+            if (tokens.All.Count == 0 || !header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
             {
                 return Task.FromResult(AuthenticateResult.NoResult());
             }
 
-            // Hashes have one length, so comparing them leaks nothing about the tokens through timing.
             var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[Bearer.Length..].Trim()));
-            var claims = _known
+            var claims = tokens.All
                 .Where(known => CryptographicOperations.FixedTimeEquals(known.Hash, presented))
                 .Select(known => new Claim(AgentsClaim, known.Agents))
                 .ToList();
