@@ -25,12 +25,14 @@ public sealed class AgentOptions
     public const string BackfillRateKey = "BACKFILL_RATE";
     public const string BackfillBatchSizeKey = "BACKFILL_BATCH_SIZE";
     public const string BackfillStartDelayKey = "BACKFILL_START_DELAY";
+    public const string AgentTokenKey = "AGENT_TOKEN";
 
     public static IReadOnlyList<string> SettingNames { get; } =
     [
         AgentIdKey, AgentNameKey, ServerUrlKey, CollectionIntervalKey,
         SpoolDirectoryKey, SpoolMaxBytesKey, SpoolMaxAgeKey, RetryBaseDelayKey, RetryMaxDelayKey, RequestTimeoutKey,
         NetworkChecksKey, CheckTimeoutKey, BackfillRateKey, BackfillBatchSizeKey, BackfillStartDelayKey,
+        AgentTokenKey,
     ];
 
     /// <summary>Defaults to the host name.</summary>
@@ -111,6 +113,11 @@ public sealed class AgentOptions
     [ConfigurationKeyName(BackfillStartDelayKey)]
     [SettingRange(0, 3600, ErrorMessage = $"{BackfillStartDelayKey} must be a number of seconds from 0 to 3600.")]
     public double BackfillStartDelay { get; set; } = 30;
+
+    /// <summary>Sent as <c>Authorization: Bearer {AGENT_TOKEN}</c> with every report; empty sends no header. A secret: never logged.</summary>
+    [ConfigurationKeyName(AgentTokenKey)]
+    [RegularExpression("^[!-~]*$", ErrorMessage = $"{AgentTokenKey} must be printable ASCII without spaces or control characters.")]
+    public string AgentToken { get; set; } = "";
 
     public IReadOnlyList<NetworkTarget> ParseNetworkTargets() => NetworkTarget.ParseList(NetworkChecks, out _);
 

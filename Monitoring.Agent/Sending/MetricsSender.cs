@@ -20,6 +20,7 @@ internal sealed class MetricsSender(HttpClient http, IOptions<AgentOptions> opti
     private readonly Uri _endpoint = options.Value.MetricsEndpoint;
     private readonly Uri _batchEndpoint = options.Value.BatchEndpoint;
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.RequestTimeout);
+    private readonly AuthenticationHeaderValue? _authorization = options.Value.AgentToken is { Length: > 0 } token ? new("Bearer", token) : null;
 
     public Task<SendOutcome> SendAsync(MetricsReport sample, CancellationToken cancellationToken) =>
         PostAsync(_endpoint, JsonSerializer.SerializeToUtf8Bytes(sample, MonitoringJsonContext.Default.MetricsReport), 1, sample.AgentId, cancellationToken);
@@ -40,6 +41,7 @@ internal sealed class MetricsSender(HttpClient http, IOptions<AgentOptions> opti
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = Json;
             using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content };
+            request.Headers.Authorization = _authorization;
             using var response = await http.SendAsync(request, attempt.Token);
             if (response.Headers.Date is { } serverDate)
             {
@@ -74,10 +76,10 @@ internal enum SendResult
     /// <summary>The server made the samples durable.</summary>
     Accepted,
 
-    /// <summary>A 4xx other than 408 and 429: the content would fail the same way forever.</summary>
+    /// <summary>A 4xx other than 401, 403, 408 and 429: the content would fail the same way forever.</summary>
     Rejected,
 
-    /// <summary>Network error, timeout, 408, 429 or 5xx: worth retrying.</summary>
+    /// <summary>Network error, timeout, 5xx, 408, 429, or 401 and 403 (the agent's credentials, fixed by the operator): worth retrying.</summary>
     Failed,
 }
 

@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "Could not move the rejected sample taken at {Timestamp:O} aside to {Path}; it is only in this log")]
     public static partial void RejectedUnsaved(ILogger logger, string path, DateTimeOffset? timestamp, Exception exception);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Error, Message = "Server refused the agent's credentials with HTTP {StatusCode} (AGENT_TOKEN set: {TokenSet}, AGENT_ID {AgentId}); the samples stay in the spool, retry {Attempt} in {Delay}")]
+    public static partial void CredentialsRefused(ILogger logger, int statusCode, bool tokenSet, string agentId, int attempt, TimeSpan delay);
 }

@@ -214,7 +214,15 @@ internal sealed class SendingService(
     {
         var delay = Backoff.FullJitter(_failures, TimeSpan.FromSeconds(_settings.RetryBaseDelay), TimeSpan.FromSeconds(_settings.RetryMaxDelay), Random.Shared);
         _failures++;
-        Log.SendRetrying(logger, outcome.Failure, _failures, delay);
+        if (outcome.StatusCode is { } status && SendPolicy.IsCredentialsRefusal(status))
+        {
+            Log.CredentialsRefused(logger, status, _settings.AgentToken.Length > 0, _settings.AgentId, _failures, delay);
+        }
+        else
+        {
+            Log.SendRetrying(logger, outcome.Failure, _failures, delay);
+        }
+
         await Task.Delay(delay, time, cancellationToken);
     }
 

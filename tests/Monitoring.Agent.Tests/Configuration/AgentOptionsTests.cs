@@ -38,6 +38,11 @@ public sealed class AgentOptionsTests
     [InlineData("BACKFILL_BATCH_SIZE", "2.5")]
     [InlineData("BACKFILL_START_DELAY", "-1")]
     [InlineData("BACKFILL_START_DELAY", "3601")]
+    [InlineData("AGENT_TOKEN", "two words")]
+    [InlineData("AGENT_TOKEN", "tab\there")]
+    [InlineData("AGENT_TOKEN", "line\nbreak")]
+    [InlineData("AGENT_TOKEN", "t\u00f6ken")]
+    [InlineData("AGENT_TOKEN", "del\u007f")]
     public void Invalid_setting_fails_with_a_message_naming_it(string setting, string value)
     {
         var error = FindError(new Dictionary<string, string> { [setting] = value });
@@ -63,6 +68,25 @@ public sealed class AgentOptionsTests
         Assert.Equal(30, options.BackfillStartDelay);
         Assert.Equal(new Uri("http://localhost:5080/api/v1/metrics/batch"), options.BatchEndpoint);
         Assert.Equal(new Uri("http://localhost:5080/api/v1/metrics"), options.MetricsEndpoint);
+    }
+
+    [Fact]
+    public void A_bad_agent_token_fails_without_its_value_in_the_message()
+    {
+        var error = FindError(new Dictionary<string, string> { ["AGENT_TOKEN"] = "s3cr3t leaked" });
+
+        Assert.NotNull(error);
+        Assert.Contains("AGENT_TOKEN", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Agent_token_is_empty_by_default_and_any_printable_ascii_without_spaces_is_valid()
+    {
+        var options = Resolve(new Dictionary<string, string> { ["AGENT_TOKEN"] = "!\"#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~" });
+
+        Assert.Equal("!\"#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~", options.AgentToken);
+        Assert.Equal("", Resolve(new Dictionary<string, string>()).AgentToken);
     }
 
     [Fact]

@@ -83,12 +83,12 @@ internal sealed class LoopbackIngestServer : IAsyncDisposable
             var body = await reader.ReadToEndAsync(_stopping.Token);
             if (_hang)
             {
-                Requests.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.ContentType, context.Request.Headers["traceparent"], body, null));
+                Requests.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.ContentType, context.Request.Headers["traceparent"], context.Request.Headers["Authorization"], body, null));
                 continue;
             }
 
             var status = _script.TryDequeue(out var scripted) ? scripted : HttpStatusCode.OK;
-            Requests.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.ContentType, context.Request.Headers["traceparent"], body, status));
+            Requests.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.ContentType, context.Request.Headers["traceparent"], context.Request.Headers["Authorization"], body, status));
             var answer = status == HttpStatusCode.OK
                 ? """{"status":"success","message":"Metrics received","timestamp":"2025-01-01T00:00:00+00:00"}"""
                 : """{"title":"rejected","status":400,"errors":{"cpu_percent":["out of range"]}}""";
@@ -110,4 +110,4 @@ internal sealed class LoopbackIngestServer : IAsyncDisposable
     }
 }
 
-internal sealed record ReceivedRequest(string Method, string Path, string? ContentType, string? TraceParent, string Body, HttpStatusCode? AnsweredWith);
+internal sealed record ReceivedRequest(string Method, string Path, string? ContentType, string? TraceParent, string? Authorization, string Body, HttpStatusCode? AnsweredWith);

@@ -101,6 +101,48 @@ public sealed class MetricsSenderTests : IDisposable
         Assert.Single(server.Requests);
     }
 
+    [Theory]
+    [InlineData(HttpStatusCode.Unauthorized)]
+    [InlineData(HttpStatusCode.Forbidden)]
+    public async Task A_refused_token_is_a_failure_worth_retrying_not_a_rejection_of_the_sample(HttpStatusCode refusal)
+    {
+        await using var server = LoopbackIngestServer.Start(refusal);
+        await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path);
+
+        var outcome = await services.GetRequiredService<MetricsSender>().SendAsync(Sample, TestContext.Current.CancellationToken);
+
+        Assert.Equal(SendResult.Failed, outcome.Result);
+        Assert.Equal((int)refusal, outcome.StatusCode);
+    }
+
+    [Fact]
+    public async Task With_an_agent_token_the_single_and_the_batch_post_carry_it_as_a_bearer_token()
+    {
+        await using var server = LoopbackIngestServer.Start();
+        await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path, settings: new() { ["Agent:AGENT_TOKEN"] = "s3cr3t.Token-_~+/=" });
+        var sender = services.GetRequiredService<MetricsSender>();
+
+        await sender.SendAsync(Sample, TestContext.Current.CancellationToken);
+        await sender.SendBatchAsync([Sample], TestContext.Current.CancellationToken);
+
+        Assert.Equal(["/api/v1/metrics", "/api/v1/metrics/batch"], server.Requests.Select(request => request.Path));
+        Assert.All(server.Requests, request => Assert.Equal("Bearer s3cr3t.Token-_~+/=", request.Authorization));
+    }
+
+    [Fact]
+    public async Task Without_an_agent_token_no_authorization_header_is_sent()
+    {
+        await using var server = LoopbackIngestServer.Start();
+        await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path);
+        var sender = services.GetRequiredService<MetricsSender>();
+
+        await sender.SendAsync(Sample, TestContext.Current.CancellationToken);
+        await sender.SendBatchAsync([Sample], TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, server.Requests.Count);
+        Assert.All(server.Requests, request => Assert.Null(request.Authorization));
+    }
+
     [Fact]
     public async Task A_server_that_is_not_listening_is_a_failure_worth_retrying()
     {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Monitoring.Agent.Collectors;
 using Monitoring.Agent.Sending;
@@ -96,6 +97,52 @@ public sealed class SendingServiceTests : IDisposable
         Assert.Equal(422, line.GetProperty("status_code").GetInt32());
         Assert.Equal(Start.AddSeconds(1), line.GetProperty("sample").GetProperty("timestamp").GetDateTimeOffset());
         Assert.Equal(1, queue.Status.RejectedTotal);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.Unauthorized)]
+    [InlineData(HttpStatusCode.Forbidden)]
+    public async Task A_refused_token_keeps_the_sample_spooled_until_the_server_accepts_it_and_logs_no_token(HttpStatusCode refusal)
+    {
+        await using var server = LoopbackIngestServer.Start(refusal, refusal);
+        await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path, before: registrations => registrations.AddFakeLogging(),
+            settings: new() { ["Agent:AGENT_TOKEN"] = "s3cr3t-token" });
+        using var rejected = new MetricCollector<long>(services.GetRequiredService<IMeterFactory>(), AgentTelemetry.Name, "monitoring.agent.samples.rejected");
+        var queue = services.GetRequiredService<ISampleQueue>();
+        queue.Enqueue(Sample(0));
+
+        await RunHostedServicesAsync(services, () => Eventually.TrueAsync(() => server.Accepted == 1 && Acknowledged(queue), "the sample was accepted once the server took the token"));
+
+        Assert.Equal([refusal, refusal, HttpStatusCode.OK], server.Requests.Select(r => r.AnsweredWith));
+        Assert.All(server.Requests, request => Assert.Equal([0], Seconds(request)));
+        Assert.Equal(0, queue.Status.RejectedTotal);
+        Assert.Empty(rejected.GetMeasurementSnapshot());
+        Assert.False(Directory.Exists(Path.Combine(_spool.Path, DiskSpool.RejectedDirectoryName)));
+        var logs = services.GetFakeLogCollector().GetSnapshot();
+        var refused = logs.Where(record => record.Level == LogLevel.Error && record.Message.Contains("refused the agent's credentials", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, refused.Count);
+        Assert.All(refused, record => Assert.Contains($"HTTP {(int)refusal}", record.Message, StringComparison.Ordinal));
+        Assert.DoesNotContain(logs, record => record.Message.Contains("s3cr3t", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_backfill_batch_refused_for_its_token_is_retried_whole_and_nothing_is_moved_aside()
+    {
+        // The live sample, then the batch is refused once: the backlog goes back to the spool, one probe, then the rest as a batch.
+        await using var server = LoopbackIngestServer.Start(HttpStatusCode.OK, HttpStatusCode.Unauthorized);
+        await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path, before: registrations => registrations.AddFakeLogging());
+        var queue = services.GetRequiredService<ISampleQueue>();
+        for (var second = 0; second < 4; second++)
+        {
+            queue.Enqueue(Sample(second));
+        }
+
+        await RunHostedServicesAsync(services, () => Eventually.TrueAsync(() => server.Accepted == 3 && Acknowledged(queue), "every sample was accepted"));
+
+        Assert.Equal([[3], [0, 1, 2], [0], [1, 2]], server.Requests.Select(Seconds));
+        Assert.Equal(0, queue.Status.RejectedTotal);
+        Assert.False(Directory.Exists(Path.Combine(_spool.Path, DiskSpool.RejectedDirectoryName)));
+        Assert.Single(services.GetFakeLogCollector().GetSnapshot(), record => record.Message.Contains("refused the agent's credentials", StringComparison.Ordinal));
     }
 
     [Fact]
