@@ -6,7 +6,10 @@ using Xunit.Sdk;
 
 namespace Monitoring.EndToEnd.Tests.RealProcesses;
 
-/// <summary>The silo, the API and the agent as the real processes of their build outputs, on free loopback ports and a temp database.</summary>
+/// <summary>
+/// The silo, the API and the agent as the real processes of their build outputs, on free loopback ports and a temp database;
+/// the API requires an agent token and the agent presents it.
+/// </summary>
 public sealed class AgentReportingTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
@@ -33,7 +36,13 @@ public sealed class AgentReportingTests
                 ["ConnectionStrings__monitoring"] = $"Data Source={Path.Combine(services.Folder, "monitoring.db")}",
             });
             var apiUrl = $"http://127.0.0.1:{Text(ports[3])}";
-            services.Start("Monitoring.Api", new Dictionary<string, string>(cluster) { ["ASPNETCORE_URLS"] = apiUrl });
+            var token = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+            services.Start("Monitoring.Api", new Dictionary<string, string>(cluster)
+            {
+                ["ASPNETCORE_URLS"] = apiUrl,
+                ["AgentAuth__Tokens__0__Token"] = token,
+                ["AgentAuth__Tokens__0__Agents"] = "e2e-*",
+            });
             using var api = new HttpClient { BaseAddress = new Uri(apiUrl), Timeout = TimeSpan.FromSeconds(5) };
 
             // The API's host starts Kestrel only once its Orleans client has reached the silo's gateway.
@@ -47,6 +56,7 @@ public sealed class AgentReportingTests
                 ["AGENT_ID"] = agentId,
                 ["AGENT_NAME"] = "end-to-end agent",
                 ["SERVER_URL"] = apiUrl,
+                ["AGENT_TOKEN"] = token,
                 ["COLLECTION_INTERVAL"] = "1",
                 ["SPOOL_DIRECTORY"] = Path.Combine(services.Folder, "spool"),
             });
