@@ -47,6 +47,8 @@ public static class AgentAuthentication
             .Validate(options => options.Tokens.All(Valid), $"Every {AgentAuthOptions.SectionName}:Tokens:N:Token must be at least {AgentTokenOptions.MinimumLength} printable ASCII characters without spaces, and :Agents an agent id or a glob of one.")
             .ValidateOnStart();
         builder.Services.AddSingleton<KnownTokens>();
+        // No default scheme: only the ingest policy, which names this scheme, authenticates; other requests pay nothing.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
         builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AgentTokenHandler>(Scheme, null);
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
         return builder;
