@@ -34,25 +34,8 @@ while [[ $# -gt 0 ]]; do
 done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/monitoring-footprint.XXXXXX")"
-pids=()
-
-stop_all() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "agent-footprint.sh: process $pid did not stop on TERM; killing it" >&2
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  done
-  pids=()
-}
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 
 cleanup() {
   stop_all
@@ -60,32 +43,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  local port
-  for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 30000))
-    if [[ -z "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]]; then
-      echo "$port"
-      return
-    fi
-  done
-  echo "agent-footprint.sh: no free loopback port found" >&2
-  exit 1
-}
-
-wait_healthy() {
-  local name="$1" pid="$2" url="$3"
-  for _ in $(seq 1 300); do
-    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
-      return
-    fi
-    kill -0 "$pid" 2>/dev/null || { echo "agent-footprint.sh: $name exited; its log:" >&2; cat "$work/$name.log" >&2; exit 1; }
-    sleep 0.2
-  done
-  echo "agent-footprint.sh: $name did not answer $url" >&2
-  exit 1
-}
 
 if [[ -z "$agent" ]]; then
   echo "publishing the agent (Native AOT, linux-x64)..."
@@ -98,10 +55,9 @@ fi
 echo "building the sink (bench/Monitoring.Bench.Baseline)..."
 dotnet build "$root/bench/Monitoring.Bench.Baseline" -c Release -v quiet -nologo >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 sink_port="$(free_port)"
-Logging__LogLevel__Default=Warning ASPNETCORE_URLS="http://127.0.0.1:$sink_port" \
-  dotnet "$root/bench/Monitoring.Bench.Baseline/bin/Release/net10.0/Monitoring.Bench.Baseline.dll" >"$work/sink.log" 2>&1 &
-pids+=($!)
-wait_healthy sink "$!" "http://127.0.0.1:$sink_port/health"
+start sink "$(out bench/Monitoring.Bench.Baseline)" Monitoring.Bench.Baseline.dll \
+  Logging__LogLevel__Default=Warning ASPNETCORE_URLS="http://127.0.0.1:$sink_port"
+wait_healthy sink "http://127.0.0.1:$sink_port/health"
 server="${server:-http://127.0.0.1:$sink_port}"
 
 checks="tcp://127.0.0.1:$sink_port,icmp://127.0.0.1,http://127.0.0.1:$sink_port/health"

@@ -10,15 +10,12 @@ stamp="$(date -u +%Y%m%d-%H%M%S)"
 results="$root/bench/results"
 mkdir -p "$results"
 work="$(mktemp -d "${TMPDIR:-/tmp}/monitoring-dashboard-bench.XXXXXX")"
-pids=()
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 
 cleanup() {
-  local status=$? pid
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
+  local status=$?
+  stop_all
   rm -rf "$work"
   exit "$status"
 }
@@ -26,40 +23,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 30000))
-    if [[ -z "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]]; then echo "$port"; return; fi
-  done
-  echo "dashboard.sh: no free loopback port found" >&2
-  return 1
-}
-
-# start NAME DIR DLL [VAR=value...]: runs a built app from its output folder (so it finds its appsettings.json).
-start() {
-  local name="$1" dir="$2" dll="$3"
-  shift 3
-  (cd "$dir" && exec env DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production "$@" dotnet "$dll") >"$work/$name.log" 2>&1 &
-  pids+=("$!")
-}
-
-wait_healthy() {
-  local name="$1" url="$2"
-  for _ in $(seq 1 600); do
-    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then return 0; fi
-    sleep 0.2
-  done
-  echo "dashboard.sh: $name not healthy at $url; its log:" >&2
-  tail -n 40 "$work/$name.log" >&2
-  return 1
-}
-
 command -v chromium >/dev/null || { echo "dashboard.sh: needs Debian's chromium (apt-get install -y chromium)" >&2; exit 2; }
 for project in Monitoring.Silo Monitoring.Api bench/Monitoring.Bench.Dashboard; do
   dotnet build "$root/$project" -c Release -nologo -v q -clp:ErrorsOnly
 done
-out() { echo "$root/$1/bin/Release/net10.0"; }
 
 cluster=(Cluster__SiloPort="$(free_port)" Cluster__GatewayPort="$(free_port)" Cluster__ServiceId="bench-$stamp" Cluster__ClusterId="bench-$stamp")
 silo_port="$(free_port)"

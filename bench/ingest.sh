@@ -29,25 +29,8 @@ stamp="$(date -u +%Y%m%d-%H%M%S)"
 results="$root/bench/results"
 mkdir -p "$results"
 work="$(mktemp -d "${TMPDIR:-/tmp}/monitoring-bench.XXXXXX")"
-pids=()
-
-stop_all() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "ingest.sh: process $pid did not stop on TERM; killing it" >&2
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  done
-  pids=()
-}
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 
 cleanup() {
   local status=$?
@@ -64,53 +47,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-port_in_use() {
-  [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]
-}
-
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 30000))
-    if ! port_in_use "$port"; then
-      echo "$port"
-      return
-    fi
-  done
-  echo "ingest.sh: no free loopback port found" >&2
-  return 1
-}
-
-# start NAME DIR DLL [VAR=value...]: runs a built app from its output folder (so it finds its appsettings.json).
-start() {
-  local name="$1" dir="$2" dll="$3"
-  shift 3
-  (cd "$dir" && exec env DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production "$@" dotnet "$dll") \
-    >"$work/$name.log" 2>&1 &
-  pids+=("$!")
-  eval "${name//-/_}_pid=$!"
-  echo "started $name (pid $!)"
-}
-
-wait_healthy() {
-  local name="$1" pid="$2" url="$3"
-  for _ in $(seq 1 600); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "ingest.sh: $name exited before it was healthy; its log:" >&2
-      tail -n 40 "$work/$name.log" >&2
-      return 1
-    fi
-    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
-      echo "$name healthy at $url"
-      return 0
-    fi
-    sleep 0.2
-  done
-  echo "ingest.sh: $name not healthy at $url after 120 s; its log:" >&2
-  tail -n 40 "$work/$name.log" >&2
-  return 1
-}
 
 # One sample through the whole path before the clock starts: health can be green before the first grain call works.
 wait_ingest_works() {
@@ -142,7 +78,6 @@ for project in "${projects[@]}"; do
   dotnet build "$root/$project" -c Release -nologo -v q -clp:ErrorsOnly
 done
 
-out() { echo "$root/$1/bin/Release/net10.0"; }
 baseline_port="$(free_port)"
 generator_args=(--baseline "http://127.0.0.1:$baseline_port")
 
@@ -150,7 +85,7 @@ if [[ $standin -eq 1 ]]; then
   ours_port="$(free_port)"
   start standin "$(out bench/Monitoring.Bench.Baseline)" Monitoring.Bench.Baseline.dll \
     ASPNETCORE_URLS="http://127.0.0.1:$ours_port"
-  wait_healthy standin "$standin_pid" "http://127.0.0.1:$ours_port/health"
+  wait_healthy standin "http://127.0.0.1:$ours_port/health"
   generator_args+=(--ours "http://127.0.0.1:$ours_port" --ours-pid "standin=$standin_pid")
 else
   # Own cluster ports and ids: a developer's silo on Orleans' default ports must not serve (or join) this run.
@@ -160,17 +95,17 @@ else
   silo_port="$(free_port)"
   start silo "$(out Monitoring.Silo)" Monitoring.Silo.dll "${cluster[@]}" "${product_env[@]}" \
     ConnectionStrings__monitoring="Data Source=$db" ASPNETCORE_URLS="http://127.0.0.1:$silo_port"
-  wait_healthy silo "$silo_pid" "http://127.0.0.1:$silo_port/health"
+  wait_healthy silo "http://127.0.0.1:$silo_port/health"
   ours_port="$(free_port)"
   start api "$(out Monitoring.Api)" Monitoring.Api.dll "${cluster[@]}" "${product_env[@]}" ASPNETCORE_URLS="http://127.0.0.1:$ours_port"
-  wait_healthy api "$api_pid" "http://127.0.0.1:$ours_port/health"
+  wait_healthy api "http://127.0.0.1:$ours_port/health"
   wait_ingest_works "http://127.0.0.1:$ours_port"
   generator_args+=(--ours "http://127.0.0.1:$ours_port" --ours-pid "api=$api_pid" --ours-pid "silo=$silo_pid" --db "$db")
 fi
 
 start baseline "$(out bench/Monitoring.Bench.Baseline)" Monitoring.Bench.Baseline.dll \
   ASPNETCORE_URLS="http://127.0.0.1:$baseline_port"
-wait_healthy baseline "$baseline_pid" "http://127.0.0.1:$baseline_port/health"
+wait_healthy baseline "http://127.0.0.1:$baseline_port/health"
 generator_args+=(--baseline-pid "baseline=$baseline_pid")
 
 report="$results/ingest-$stamp.txt"
