@@ -1,7 +1,7 @@
 // The agent page: info, network checks and history charts over a chosen range, fed by history and the live feed.
 import uPlot from '../lib/uplot/uPlot.esm.js';
 import {
-  getJson, el, alertRow, formatPercent, formatBytes, formatRate, formatDuration, formatAgo, formatTime, LiveConnection, showLiveState,
+  getJson, el, alertRow, formatPercent, formatBytes, formatRate, formatDuration, formatAgo, formatTime, LiveConnection, showLiveState, coalesce,
 } from './common.js';
 
 const params = new URLSearchParams(location.search);
@@ -271,14 +271,7 @@ async function loadAlerts() {
 }
 
 // A sample may start or end an alert; reading them again at most every 2 s keeps a chatty agent cheap.
-let alertsDue = 0;
-function refreshAlertsSoon() {
-  if (alertsDue) return;
-  alertsDue = setTimeout(() => {
-    alertsDue = 0;
-    loadAlerts();
-  }, 2000);
-}
+const refreshAlertsSoon = coalesce(() => loadAlerts(), 2000);
 
 function onSample(sample) {
   if (summary) {

@@ -92,6 +92,18 @@ export function formatTime(iso) {
  * connection; this adds a watchdog on the server's keep-alive events, a fresh EventSource when the browser gave up
  * (an HTTP error while the API restarts), and a state the page shows: connecting, live or reconnecting.
  */
+// Runs fn once, ms after the first of any number of calls in that window: a burst of live samples costs one reload.
+export function coalesce(fn, ms) {
+  let due = 0;
+  return () => {
+    if (due) return;
+    due = setTimeout(() => {
+      due = 0;
+      fn();
+    }, ms);
+  };
+}
+
 export class LiveConnection {
   #url;
   #handlers;

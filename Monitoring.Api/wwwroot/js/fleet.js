@@ -1,5 +1,5 @@
 // The fleet page: every agent with status, headline bars, a one-hour CPU sparkline and last seen; live over SSE.
-import { getJson, el, agentHref, formatPercent, formatAgo, formatTime, LiveConnection, showLiveState } from './common.js';
+import { getJson, el, agentHref, formatPercent, formatAgo, formatTime, LiveConnection, showLiveState, coalesce } from './common.js';
 
 const sparkSeconds = 3600;
 const sparkPoints = 30;
@@ -291,14 +291,7 @@ async function load() {
 }
 
 // A sample may fire or resolve an alert: while samples arrive, counts are read again at most every 5 s.
-let alertsDue = 0;
-function refreshAlertsSoon() {
-  if (alertsDue) return;
-  alertsDue = setTimeout(() => {
-    alertsDue = 0;
-    loadAlerts();
-  }, 5000);
-}
+const refreshAlertsSoon = coalesce(() => loadAlerts(), 5000);
 
 function onSample(sample) {
   const added = !rows.has(sample.agent_id) && upsert({
