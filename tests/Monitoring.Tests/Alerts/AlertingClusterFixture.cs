@@ -8,7 +8,6 @@ using Monitoring.Contracts;
 using Monitoring.Silo;
 using Monitoring.Silo.Alerts;
 using Monitoring.Tests.Cluster;
-using Orleans.Serialization;
 using Orleans.TestingHost;
 
 namespace Monitoring.Tests.Alerts;
@@ -70,7 +69,7 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
             ["Alerting:PublicUrl"] = "http://monitoring.example",
         }));
         builder.AddSiloBuilderConfigurator<FakeClockSilo>();
-        builder.AddClientBuilderConfigurator<MonitoringClient>();
+        builder.AddClientBuilderConfigurator<ClusterFixture.MonitoringClient>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         Api = new ApiFactory(Cluster);
@@ -184,12 +183,6 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
             // The grain clock only: Orleans' grain directory retries on the default clock, which must keep running.
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, Clock);
         }
-    }
-
-    private sealed class MonitoringClient : IClientBuilderConfigurator
-    {
-        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.Services.AddSerializer(serializer => serializer.AddMonitoringContracts());
     }
 }
 

@@ -9,7 +9,6 @@ using Monitoring.Contracts;
 using Monitoring.Silo;
 using Monitoring.Silo.Alerts;
 using Monitoring.Tests.Cluster;
-using Orleans.Serialization;
 using Orleans.TestingHost;
 
 namespace Monitoring.Tests.Alerts;
@@ -152,7 +151,7 @@ public sealed class SiloRestartTests : IAsyncLifetime
             ["Alerting:DeliveryBackoff"] = "00:01:00",
         }));
         builder.AddSiloBuilderConfigurator<FakeClockSilo>();
-        builder.AddClientBuilderConfigurator<MonitoringClient>();
+        builder.AddClientBuilderConfigurator<ClusterFixture.MonitoringClient>();
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
@@ -200,11 +199,5 @@ public sealed class SiloRestartTests : IAsyncLifetime
             // The grain clock only: Orleans' grain directory retries on the default clock, which must keep running.
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, Clock);
         }
-    }
-
-    private sealed class MonitoringClient : IClientBuilderConfigurator
-    {
-        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.Services.AddSerializer(serializer => serializer.AddMonitoringContracts());
     }
 }

@@ -95,7 +95,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddMonitoring(siloBuilder.Configuration);
     }
 
-    private sealed class MonitoringClient : IClientBuilderConfigurator
+    /// <summary>A test cluster's client: it carries the wire records through their Orleans surrogates, as the API does.</summary>
+    internal sealed class MonitoringClient : IClientBuilderConfigurator
     {
         public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
             clientBuilder.Services.AddSerializer(serializer => serializer.AddMonitoringContracts());
