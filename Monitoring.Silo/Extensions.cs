@@ -47,6 +47,7 @@ public static class Extensions
         // replaces that clock alone, as Orleans' own grain directory waits on the default clock.
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<SqliteConnections>();
+        silo.Services.AddSingleton<IHistoryStore, SqliteHistoryStore>();
         silo.Services.AddSingleton<HistoryReader>();
         silo.Services.AddSingleton<HistoryWriter>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<HistoryWriter>());

@@ -1,5 +1,4 @@
 using Monitoring.Abstractions;
-using Monitoring.Silo.History;
 using Monitoring.Silo.Storage;
 
 namespace Monitoring.Silo.Alerts;
@@ -9,7 +8,7 @@ namespace Monitoring.Silo.Alerts;
 /// silent while the cluster was down is still noticed: a grain that is not active runs no timer. Each grain then gives
 /// the agent one grace period (its down threshold, counted from activation) before liveness fires.
 /// </summary>
-public sealed partial class LivenessSweeper(SqliteConnections connections, IGrainFactory grains, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time, ILogger<LivenessSweeper> logger)
+public sealed partial class LivenessSweeper(IHistoryStore store, IGrainFactory grains, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time, ILogger<LivenessSweeper> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly TimeSpan Horizon = TimeSpan.FromDays(7);
@@ -32,20 +31,7 @@ public sealed partial class LivenessSweeper(SqliteConnections connections, IGrai
     {
         try
         {
-            var agents = new List<string>();
-            await using (var connection = connections.CreateConnection())
-            {
-                await connection.OpenAsync();
-                await using var command = connection.CreateCommand();
-                command.CommandText = "SELECT agent_id FROM agents WHERE last_seen >= @since;";
-                command.Parameters.AddWithValue("@since", UnixMicroseconds.From(time.GetUtcNow() - Horizon));
-                await using var rows = await command.ExecuteReaderAsync();
-                while (await rows.ReadAsync())
-                {
-                    agents.Add(rows.GetString(0));
-                }
-            }
-
+            var agents = await store.AgentsSeenSinceAsync(time.GetUtcNow() - Horizon);
             foreach (var chunk in agents.Chunk(100))
             {
                 await Task.WhenAll(chunk.Select(id => grains.GetAgentGrain(id).Watch()));

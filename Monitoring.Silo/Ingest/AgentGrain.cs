@@ -21,7 +21,7 @@ public sealed class AgentGrain(
     [PersistentState("agent", StorageNames.Monitoring)] IPersistentState<AgentRegistration> registration,
     [PersistentState("alerts", StorageNames.Monitoring)] IPersistentState<AgentAlertState> alerts,
     HistoryWriter writer,
-    HistoryReader reader,
+    IHistoryStore store,
     AlertRuleCache rules,
     AlertHistoryWriter alertHistory,
     NotificationDispatcher notifications,
@@ -56,7 +56,7 @@ public sealed class AgentGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _activatedAt = time.GetUtcNow();
-        var stored = await reader.ReadAgentAsync(AgentId, cancellationToken);
+        var stored = await store.ReadAgentAsync(AgentId, cancellationToken);
         if (stored is null)
         {
             return;

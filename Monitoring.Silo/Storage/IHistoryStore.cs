@@ -1,0 +1,58 @@
+using Monitoring.Abstractions;
+using Monitoring.Contracts;
+using Monitoring.Silo.History;
+
+namespace Monitoring.Silo.Storage;
+
+/// <summary>
+/// The storage seam of history, the fleet registry and retention: every statement about samples, agents and what is past
+/// retention lives in one implementation of this interface per backend, so grains, readers and sweepers never see SQL.
+/// </summary>
+public interface IHistoryStore
+{
+    /// <summary>The silo's one appender: a connection and its prepared statements, held by the history writer for its whole life.</summary>
+    IHistoryAppender OpenAppender();
+
+    /// <summary>The registry row and the newest stored sample of an agent, or null for an agent never stored.</summary>
+    Task<StoredAgent?> ReadAgentAsync(string agentId, CancellationToken cancellationToken = default);
+
+    /// <summary>Raw samples or buckets of one agent, bounded by the query's cap, or null for an agent never stored.</summary>
+    Task<HistoryResponse?> QueryAsync(HistoryQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Every agent's registry row, by agent id.</summary>
+    Task<IReadOnlyList<RegisteredAgent>> ListAgentsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The ids of the agents last seen at or after <paramref name="since"/>.</summary>
+    Task<IReadOnlyList<string>> AgentsSeenSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the samples dated before <paramref name="cutoff"/> in short transactions; returns how many went.</summary>
+    Task<long> DeleteSamplesBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes alert transitions, notification attempts, resolved alerts and deliveries that gave up, dated before
+    /// <paramref name="cutoff"/>; a delivery still pending is never deleted. Returns how many rows went.
+    /// </summary>
+    Task<long> DeleteAlertRecordsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Writes batches of samples, each batch in one transaction (group commit); used by one writer at a time.</summary>
+public interface IHistoryAppender : IDisposable
+{
+    /// <summary>Stores the batch atomically and returns how many samples were new; throws when nothing was committed.</summary>
+    int Commit(IReadOnlyList<HistoryRecord> batch);
+}
+
+/// <summary>What the store knows of an agent when its grain activates.</summary>
+public sealed record StoredAgent(string AgentName, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, double IntervalSeconds, HistorySample? Latest);
+
+/// <summary>One agent's fleet-registry row, as its grain last published it.</summary>
+public sealed record RegisteredAgent(
+    string AgentId,
+    string AgentName,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen,
+    double IntervalSeconds,
+    DateTimeOffset? LatestTimestamp,
+    double? CpuPercent,
+    double? MemoryPercent,
+    double? DiskPercent);
