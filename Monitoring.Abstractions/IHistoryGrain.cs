@@ -13,13 +13,23 @@ public interface IHistoryGrain : IGrainWithIntegerKey
     /// <summary>Every agent ever seen, with the headline values the agent grains last published.</summary>
     [Alias("ListAgents")]
     Task<AgentList> ListAgents();
+
+    /// <summary>What history holds, per tier, and the bytes it takes.</summary>
+    [Alias("GetStorage")]
+    Task<StorageStats> GetStorage();
 }
 
-/// <summary>A history request; <see cref="StepSeconds"/> asks for buckets, null for raw samples.</summary>
+/// <summary>
+/// A history request; <see cref="StepSeconds"/> asks for buckets, null for raw samples. <see cref="Series"/> holds globs
+/// of the series to return besides the headline values (null: all, empty: none). With <see cref="AlignToTiers"/> the
+/// store may move <see cref="From"/> back and widen the step to a rollup tier's grid (the answer says which it used).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Monitoring.HistoryQuery")]
 public sealed record HistoryQuery(
     [property: Id(0)] string AgentId,
     [property: Id(1)] DateTimeOffset From,
     [property: Id(2)] DateTimeOffset To,
     [property: Id(3)] double? StepSeconds,
-    [property: Id(4)] int MaxPoints);
+    [property: Id(4)] int MaxPoints,
+    [property: Id(5)] IReadOnlyList<string>? Series = null,
+    [property: Id(6)] bool AlignToTiers = false);

@@ -3,6 +3,7 @@ using Monitoring.Api.Agents;
 using Monitoring.Api.Alerts;
 using Monitoring.Api.Dashboard;
 using Monitoring.Api.Ingest;
+using Monitoring.Api.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -25,5 +26,6 @@ app.MapMetricsApi();
 app.MapAgentsApi();
 app.MapAlertRulesApi();
 app.MapAlertsApi();
+app.MapStorageApi();
 
 app.Run();

@@ -22,6 +22,7 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(AlertRulePreviewRequest))]
 [JsonSerializable(typeof(AlertRulePreview))]
 [JsonSerializable(typeof(AlertView))]
+[JsonSerializable(typeof(StorageStats))]
 [JsonSerializable(typeof(AlertList))]
 [JsonSerializable(typeof(AlertEvent))]
 [JsonSerializable(typeof(AlertHistory))]

@@ -15,6 +15,7 @@ public static class MetricsApi
     public const int MaxBatchSamples = 1000;
     public const int MaxHistoryPoints = 10_000;
     public const int SeedHistoryPoints = 1000;
+    public const int MaxSeriesGlobs = 64;
     public static readonly TimeSpan MaxHistoryRange = TimeSpan.FromDays(400);
 
     private static readonly Meter Meter = new("Monitoring");
@@ -39,7 +40,7 @@ public static class MetricsApi
         }
 
         api.MapGet("{agent_id}/latest", GetLatest).WithName("GetLatestMetrics").WithSummary("The agent's newest sample.").ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("{agent_id}/history", GetHistory).WithName("GetMetricsHistory").WithSummary("Raw samples, or per-step buckets with avg/min/max.").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("{agent_id}/history", GetHistory).WithName("GetMetricsHistory").WithSummary("Raw samples, or per-step buckets with avg/min/max; `series` selects series by glob.").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("{agent_id}", GetSeedHistory).WithName("GetMetricsSeedHistory").WithSummary("The seed's history shape over the last `hours` (default 24), oldest first.").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
@@ -132,6 +133,7 @@ public static class MetricsApi
         [FromQuery] string? to,
         [FromQuery] string? step,
         [FromQuery(Name = "max_points")] string? maxPoints,
+        [FromQuery] string? series,
         IGrainFactory grains,
         TimeProvider time)
     {
@@ -144,6 +146,8 @@ public static class MetricsApi
         var end = TimeParameter.Parse(to, "to", errors) ?? time.GetUtcNow();
         var start = TimeParameter.Parse(from, "from", errors) ?? end - TimeSpan.FromHours(1);
         var stepSeconds = ParseStep(step, errors);
+        var globs = ParseSeries(series, errors);
+        var aligned = false;
         int? points = null;
         if (maxPoints is not null)
         {
@@ -174,7 +178,9 @@ public static class MetricsApi
             }
             else if (stepSeconds is null && points is { } p)
             {
+                // The server chose the step, so it may put it on a rollup tier's grid (never more buckets than asked for).
                 stepSeconds = Math.Max(1e-6, range.TotalSeconds / p);
+                aligned = true;
             }
         }
 
@@ -183,7 +189,7 @@ public static class MetricsApi
             return TypedResults.ValidationProblem(errors, title: "The history query is invalid.");
         }
 
-        var query = new HistoryQuery(agentId, start, end, stepSeconds, points ?? MaxHistoryPoints);
+        var query = new HistoryQuery(agentId, start, end, stepSeconds, points ?? MaxHistoryPoints, globs, aligned);
         return await grains.GetGrain<IHistoryGrain>(0).Query(query) is { } history
             ? TypedResults.Ok(history)
             : UnknownAgent(agentId);
@@ -211,7 +217,7 @@ public static class MetricsApi
         var end = time.GetUtcNow();
         var start = end - TimeSpan.FromHours(span);
         var history = grains.GetGrain<IHistoryGrain>(0);
-        var raw = await history.Query(new HistoryQuery(agentId, start, end, null, SeedHistoryPoints));
+        var raw = await history.Query(new HistoryQuery(agentId, start, end, null, SeedHistoryPoints, Series: []));
         if (raw is null)
         {
             return UnknownAgent(agentId);
@@ -225,7 +231,7 @@ public static class MetricsApi
         else
         {
             // Too many samples for the seed's flat list: one averaged point per bucket instead.
-            var buckets = await history.Query(new HistoryQuery(agentId, start, end, (end - start).TotalSeconds / SeedHistoryPoints, SeedHistoryPoints));
+            var buckets = await history.Query(new HistoryQuery(agentId, start, end, (end - start).TotalSeconds / SeedHistoryPoints, SeedHistoryPoints, Series: [], AlignToTiers: true));
             points = [.. buckets!.Buckets!.Select(b => new SeedHistoryPoint(b.Start, b.CpuPercent.Avg, b.MemoryPercent.Avg, b.DiskPercent.Avg))];
         }
 
@@ -245,6 +251,24 @@ public static class MetricsApi
     internal static ValidationProblem InvalidAgentId() => TypedResults.ValidationProblem(
         new Dictionary<string, string[]> { ["agent_id"] = ["agent_id must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-'."] },
         title: "The agent id is invalid.");
+
+    /// <summary>The <c>series</c> parameter: comma-separated globs of series names (<c>cpu.core[*],disk[/].percent</c>), or null when absent.</summary>
+    private static IReadOnlyList<string>? ParseSeries(string? value, Dictionary<string, string[]> errors)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var globs = value.Split(',', StringSplitOptions.TrimEntries);
+        if (globs.Length > MaxSeriesGlobs || Array.Exists(globs, g => g.Length is 0 or > 200 || g.Any(char.IsControl)))
+        {
+            errors["series"] = [$"series must be 1 to {MaxSeriesGlobs} comma-separated series names or globs (* and ?), each 1 to 200 characters."];
+            return null;
+        }
+
+        return globs;
+    }
 
     /// <summary>Seconds from "90", "90s", "5m", "1h" or "1d".</summary>
     private static double? ParseStep(string? value, Dictionary<string, string[]> errors)

@@ -1,14 +1,17 @@
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
+using Monitoring.Silo.Storage;
 using Orleans.Concurrency;
 
 namespace Monitoring.Silo.History;
 
 /// <summary>Serves history and fleet-list queries from the store on whichever silo receives them.</summary>
 [StatelessWorker]
-public sealed class HistoryGrain(HistoryReader reader) : Grain, IHistoryGrain
+public sealed class HistoryGrain(HistoryReader reader, IHistoryStore store) : Grain, IHistoryGrain
 {
     public Task<HistoryResponse?> Query(HistoryQuery query) => reader.QueryAsync(query);
 
     public Task<AgentList> ListAgents() => reader.ListAgentsAsync();
+
+    public Task<StorageStats> GetStorage() => store.GetStatsAsync();
 }

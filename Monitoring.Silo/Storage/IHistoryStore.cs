@@ -28,6 +28,18 @@ public interface IHistoryStore
     /// <summary>Deletes the samples dated before <paramref name="cutoff"/> in short transactions; returns how many went.</summary>
     Task<long> DeleteSamplesBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes a rollup tier's days (tier = bucket width in microseconds) that end before <paramref name="cutoff"/>.</summary>
+    Task<long> DeleteRollupsBeforeAsync(long tier, DateTimeOffset cutoff, CancellationToken cancellationToken = default);
+
+    /// <summary>Compacts up to <paramref name="maxHours"/> agent-hours of new samples that end before <paramref name="before"/>; returns how many.</summary>
+    Task<int> CompactAsync(DateTimeOffset before, int maxHours, CancellationToken cancellationToken = default);
+
+    /// <summary>Converts up to <paramref name="maxRows"/> samples stored by a previous release; returns how many (0 once none are left).</summary>
+    Task<int> UpgradeAsync(int maxRows, CancellationToken cancellationToken = default);
+
+    /// <summary>What is stored, per tier, and the bytes it takes.</summary>
+    Task<StorageStats> GetStatsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Deletes alert transitions, notification attempts, resolved alerts and deliveries that gave up, dated before
     /// <paramref name="cutoff"/>; a delivery still pending is never deleted. Returns how many rows went.

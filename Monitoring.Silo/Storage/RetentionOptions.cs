@@ -7,9 +7,17 @@ public sealed class RetentionOptions
 {
     public const string SectionName = "Retention";
 
-    /// <summary>Samples whose own timestamp is older than this leave the history.</summary>
+    /// <summary>Raw samples whose own timestamp is older than this leave the history (a whole block at a time).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan History { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>The 5-minute rollup tier, a whole UTC day at a time.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan FiveMinute { get; set; } = TimeSpan.FromDays(400);
+
+    /// <summary>The 1-hour rollup tier, a whole UTC day at a time.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan Hourly { get; set; } = TimeSpan.FromDays(1826);
 
     /// <summary>Alert transitions, notification attempts, resolved alerts and deliveries that gave up, once older than this.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]

@@ -43,15 +43,24 @@ public sealed partial class RetentionSweeper(
         var samples = retention.History > TimeSpan.Zero
             ? await store.DeleteSamplesBeforeAsync(now - retention.History, cancellationToken)
             : 0;
+        var rollups = 0L;
+        foreach (var (tier, keep) in (IEnumerable<(long, TimeSpan)>)[(Rollups.FiveMinutes, retention.FiveMinute), (Rollups.Hour, retention.Hourly)])
+        {
+            if (keep > TimeSpan.Zero)
+            {
+                rollups += await store.DeleteRollupsBeforeAsync(tier, now - keep, cancellationToken);
+            }
+        }
+
         var alertRows = retention.Alerts > TimeSpan.Zero
             ? await store.DeleteAlertRecordsBeforeAsync(now - retention.Alerts, cancellationToken)
             : 0;
-        if (samples + alertRows > 0)
+        if (samples + rollups + alertRows > 0)
         {
-            LogSwept(logger, samples, alertRows);
+            LogSwept(logger, samples, rollups, alertRows);
         }
 
-        return new RetentionSweep(samples, alertRows);
+        return new RetentionSweep(samples, alertRows, rollups);
     }
 
     private async Task LoopAsync()
@@ -83,12 +92,12 @@ public sealed partial class RetentionSweeper(
         }
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Retention deleted {Samples} history samples and {AlertRows} alert and notification rows")]
-    private static partial void LogSwept(ILogger logger, long samples, long alertRows);
+    [LoggerMessage(1, LogLevel.Information, "Retention deleted {Samples} history samples, {RollupDays} rollup days and {AlertRows} alert and notification rows")]
+    private static partial void LogSwept(ILogger logger, long samples, long rollupDays, long alertRows);
 
     [LoggerMessage(2, LogLevel.Warning, "A retention sweep failed; the next one runs after the sweep interval")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }
 
 /// <summary>What one retention sweep deleted.</summary>
-public sealed record RetentionSweep(long Samples, long AlertRows);
+public sealed record RetentionSweep(long Samples, long AlertRows, long RollupDays = 0);

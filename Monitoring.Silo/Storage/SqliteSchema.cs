@@ -46,23 +46,38 @@ public static class SqliteSchema
             memory_percent REAL NULL,
             disk_percent REAL NULL);
 
-        CREATE TABLE IF NOT EXISTS history (
+        -- Series names, numbered once for every agent: blocks and head rows carry the numbers.
+        CREATE TABLE IF NOT EXISTS series_names (
+            series_no INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE);
+
+        -- Samples not compacted yet, one compact binary row each (series numbers and values), in append order per agent.
+        CREATE TABLE IF NOT EXISTS history_head (
             agent_no INTEGER NOT NULL,
             ts INTEGER NOT NULL,
-            cpu_percent REAL NOT NULL,
-            memory_percent REAL NOT NULL,
-            memory_total INTEGER NULL,
-            memory_used INTEGER NULL,
-            memory_available INTEGER NULL,
-            disk_percent REAL NOT NULL,
-            disk_total INTEGER NULL,
-            disk_used INTEGER NULL,
-            disk_free INTEGER NULL,
+            sample BLOB NOT NULL,
             network TEXT NULL,
-            detail TEXT NULL,
-            UNIQUE (agent_no, ts));
+            PRIMARY KEY (agent_no, ts)) WITHOUT ROWID;
+
+        -- Compacted samples: one compressed column block per agent and span of at most an hour (never across an hour).
+        CREATE TABLE IF NOT EXISTS history_blocks (
+            agent_no INTEGER NOT NULL,
+            first_ts INTEGER NOT NULL,
+            last_ts INTEGER NOT NULL,
+            samples INTEGER NOT NULL,
+            block BLOB NOT NULL,
+            PRIMARY KEY (agent_no, first_ts)) WITHOUT ROWID;
+
+        -- Rollup tiers: per agent, tier (bucket seconds) and UTC day, every series' count/min/max/sum/first/last per bucket.
+        CREATE TABLE IF NOT EXISTS history_rollups (
+            agent_no INTEGER NOT NULL,
+            tier INTEGER NOT NULL,
+            day INTEGER NOT NULL,
+            block BLOB NOT NULL,
+            PRIMARY KEY (agent_no, tier, day)) WITHOUT ROWID;
         """;
 
+    /// <summary>Columns added to a table after it first shipped, where the table is there: a release's history table gained <c>detail</c>.</summary>
     private static readonly (string Table, string Column, string Type)[] AddedColumns =
     [
         ("history", "detail", "TEXT NULL"),
@@ -131,17 +146,17 @@ public static class SqliteSchema
         transaction.Commit();
     }
 
-    /// <summary>Columns added after a table first shipped: a database created by an older silo gains them in place.</summary>
+    /// <summary>Columns added after a table first shipped: a database created by an older silo gains them in place (where it has the table).</summary>
     private static void AddMissingColumns(SqliteConnection connection, SqliteTransaction transaction)
     {
         foreach (var (table, column, type) in AddedColumns)
         {
             using var exists = connection.CreateCommand();
             exists.Transaction = transaction;
-            exists.CommandText = "SELECT count(*) FROM pragma_table_info(@table) WHERE name = @column;";
+            exists.CommandText = "SELECT count(*) = 0 AND (SELECT count(*) FROM pragma_table_info(@table)) > 0 FROM pragma_table_info(@table) WHERE name = @column;";
             exists.Parameters.AddWithValue("@table", table);
             exists.Parameters.AddWithValue("@column", column);
-            if ((long)exists.ExecuteScalar()! == 0)
+            if ((long)exists.ExecuteScalar()! == 1)
             {
                 using var add = connection.CreateCommand();
                 add.Transaction = transaction;

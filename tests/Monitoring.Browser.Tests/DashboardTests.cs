@@ -124,8 +124,9 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await Expect(page.Locator("#info")).ToContainTextAsync("1.2.3");
         await Expect(page.Locator("#checks")).ToContainTextAsync("db.internal:5432");
         await page.Locator("[data-range='604800']").ClickAsync();
-        // Seven days in at most 600 points: one bucket per 1008 s, so the 7 minutes of samples fall into one or two.
-        await Expect(page.Locator("#range-info")).ToContainTextAsync("one per 16 min 48 s");
+        // Seven days in at most 600 points: 1008 s a bucket, widened to the 5-minute tier's grid (1200 s), so the
+        // 7 minutes of samples fall into one or two.
+        await Expect(page.Locator("#range-info")).ToContainTextAsync("one per 20 min 0 s");
         Assert.InRange(await PointsAsync(page.Locator("[data-chart='memory']")), 1, 2);
         await browser.ScreenshotAsync("agent");
         Assert.Empty(browser.Errors);

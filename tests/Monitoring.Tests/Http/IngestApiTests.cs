@@ -117,11 +117,11 @@ public sealed class IngestApiTests(ClusterFixture fixture)
     [InlineData("[null]")]
     public async Task Batch_that_is_empty_or_not_a_list_of_samples_is_refused(string body)
     {
-        var before = fixture.Scalar("SELECT count(*) FROM history");
+        var before = fixture.StoredSamples();
 
         var response = await _http.PostRawAsync("/api/v1/metrics/batch", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(before, fixture.Scalar("SELECT count(*) FROM history"));
+        Assert.Equal(before, fixture.StoredSamples());
     }
 }

@@ -122,7 +122,7 @@ public sealed class ValidationTests(ClusterFixture fixture)
             .Replace("BOOT", DateTimeOffset.UtcNow.AddHours(-1).ToString("O", CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("FUTURE", DateTimeOffset.UtcNow.AddMinutes(6).ToString("O", CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("TIME", DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O", CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        var rowsBefore = fixture.Scalar("SELECT count(*) FROM history");
+        var rowsBefore = fixture.StoredSamples();
 
         var response = await _http.PostRawAsync("/api/v1/metrics", body);
 
@@ -131,7 +131,7 @@ public sealed class ValidationTests(ClusterFixture fixture)
         var problem = await response.ReadJsonAsync();
         Assert.Equal(400, problem.GetProperty("status").GetInt32());
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{rule}: expected an error on '{field}', got {problem}");
-        Assert.Equal(rowsBefore, fixture.Scalar("SELECT count(*) FROM history"));
+        Assert.Equal(rowsBefore, fixture.StoredSamples());
         Assert.Equal(0, fixture.AgentRows(agentId));
     }
 
