@@ -120,6 +120,6 @@ dotnet "$(out bench/Monitoring.Bench.Load)/Monitoring.Bench.Load.dll" "${generat
 cat "$report.head" "$report.body" >"$report" 2>/dev/null && rm -f "$report.head" "$report.body"
 
 if [[ $standin -eq 0 ]]; then
-  echo "cross-check with sqlite3: history rows = $(sqlite3 "file:$db?mode=ro" 'SELECT COUNT(*) FROM history' 2>&1)" | tee -a "$report"
+  echo "cross-check with sqlite3: samples stored = $(sqlite3 "file:$db?mode=ro" 'SELECT (SELECT count(*) FROM history_head) + (SELECT coalesce(sum(samples), 0) FROM history_blocks)' 2>&1)" | tee -a "$report"
 fi
 exit "$status"

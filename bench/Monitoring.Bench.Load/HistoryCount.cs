@@ -5,7 +5,7 @@ namespace Monitoring.Bench.Load;
 /// <summary>Counts the product's stored samples straight from its SQLite file, read-only.</summary>
 public static class HistoryCount
 {
-    public static async Task<long?> CountAsync(string database, string table)
+    public static async Task<long?> CountAsync(string database)
     {
         if (!File.Exists(database))
         {
@@ -21,8 +21,8 @@ public static class HistoryCount
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        // The table name was checked to be a plain identifier when the options were parsed.
-        command.CommandText = $"SELECT COUNT(*) FROM \"{table}\"";
+        // Samples not compacted yet are head rows; compacted ones are counted by their blocks.
+        command.CommandText = "SELECT (SELECT count(*) FROM history_head) + (SELECT coalesce(sum(samples), 0) FROM history_blocks)";
         try
         {
             return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);

@@ -23,7 +23,6 @@ public sealed record LoadOptions
           --db PATH               the product's SQLite file: checks history rows == 2xx answers from --ours
           --reposts N             after the runs, re-post the first N samples sent to --ours and check that
                                   they are answered 2xx and add no row (default 1000; 0 skips; needs --db)
-          --history-table NAME    table holding one row per accepted sample (default history)
           --agents N              distinct agents (default 10000)
           --connections N         concurrent keep-alive connections (default 32)
           --duration SECONDS      measured window per target (default 15)
@@ -47,7 +46,6 @@ public sealed record LoadOptions
 
     public string? Database { get; init; }
 
-    public string HistoryTable { get; init; } = "history";
 
     public int Reposts { get; init; } = 1000;
 
@@ -85,7 +83,6 @@ public sealed record LoadOptions
                 "--ours-pid" => Add(ours, name, Value(), options),
                 "--baseline-pid" => Add(baseline, name, Value(), options),
                 "--db" => options with { Database = Value() },
-                "--history-table" => options with { HistoryTable = Identifier(name, Value()) },
                 "--reposts" => options with { Reposts = int.TryParse(Value(), CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : throw new ArgumentException("--reposts wants a whole number >= 0.") },
                 "--agents" => options with { Agents = Positive(name, Value()) },
                 "--connections" => options with { Connections = Positive(name, Value()) },
@@ -152,9 +149,4 @@ public sealed record LoadOptions
         double.TryParse(value, CultureInfo.InvariantCulture, out var seconds) && (seconds > 0 || (allowZero && seconds == 0))
             ? TimeSpan.FromSeconds(seconds)
             : throw new ArgumentException($"{option} wants a number of seconds, got '{value}'.");
-
-    private static string Identifier(string option, string value) =>
-        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
-            ? value
-            : throw new ArgumentException($"{option} wants a plain table name, got '{value}'.");
 }

@@ -60,7 +60,7 @@ foreach (var target in targets)
 long? rowsBefore = null;
 if (options.Database is not null)
 {
-    rowsBefore = await HistoryCount.CountAsync(options.Database, options.HistoryTable) ?? 0;
+    rowsBefore = await HistoryCount.CountAsync(options.Database) ?? 0;
     report.Line($"  history rows before: {rowsBefore}");
 }
 
@@ -111,11 +111,11 @@ if (options.Database is not null && ours.Length > 0)
 {
     var accepted = ours.Sum(r => r.Whole.Accepted);
     var ambiguous = ours.Sum(r => r.Whole.Ambiguous);
-    var rowsAfter = await HistoryCount.CountAsync(options.Database, options.HistoryTable);
+    var rowsAfter = await HistoryCount.CountAsync(options.Database);
     report.Line("");
     if (rowsAfter is null)
     {
-        report.Line($"history check: FAILED - no table '{options.HistoryTable}' in {options.Database}");
+        report.Line($"history check: FAILED - no history tables in {options.Database}");
         exitCode = 1;
     }
     else
@@ -132,7 +132,7 @@ if (options.Database is not null && ours.Length > 0)
         var sizes = new[] { "", "-wal" }.Select(suffix => new FileInfo(options.Database + suffix))
             .Select(f => f.Exists ? $"{f.Name} {f.Length / 1048576.0:0.0} MiB" : $"{f.Name} absent");
         report.Line($"database files after the run: {string.Join(", ", sizes)} ({(rowsAfter > 0 ? new FileInfo(options.Database).Length / (double)rowsAfter.Value : 0):0} B per row in the main file)");
-        report.Line($"history check: rows stored {stored} (table {options.HistoryTable}: {rowsBefore} -> {rowsAfter}), 2xx answers from ours {accepted} (incl. warm-up), unanswered {ambiguous}: {verdict}");
+        report.Line($"history check: rows stored {stored} (head rows + block samples: {rowsBefore} -> {rowsAfter}), 2xx answers from ours {accepted} (incl. warm-up), unanswered {ambiguous}: {verdict}");
         if (verdict.StartsWith("FAILED", StringComparison.Ordinal))
         {
             exitCode = 1;
@@ -145,7 +145,7 @@ if (options.Database is not null && ours.Length > 0)
             // Every sample numbered below the count was answered 2xx (the run had no errors), so each is stored already.
             var reposts = (int)Math.Min(options.Reposts, Volatile.Read(ref oursTarget.NextSequence));
             var answers = await Repost.SendAsync(oursTarget, templates["ours"], reposts);
-            var rowsAfterReposts = await HistoryCount.CountAsync(options.Database, options.HistoryTable) ?? 0;
+            var rowsAfterReposts = await HistoryCount.CountAsync(options.Database) ?? 0;
             var added = rowsAfterReposts - rowsAfter.Value;
             var idempotent = added == 0 && answers.Accepted == reposts;
             report.Line($"idempotency check: re-posted {reposts} stored samples: {answers.Accepted} answered 2xx, {answers.Errors} errors, rows +{added}: "
