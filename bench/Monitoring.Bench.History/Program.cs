@@ -69,7 +69,7 @@ string History(string agent)
 }
 
 Line("");
-Line($"queries: {options.Queries} timed requests of each kind, one after another, each for a random one of the {options.Agents} agents, after {options.Warmup} untimed");
+Line($"queries: {options.Queries} timed requests of each kind, one after another, each for a random one of the {options.Agents} agents, after {options.Warmup} untimed; load average {LoadAverage()}");
 var exitCode = load.FailedByStatus.Count == 0 && load.Acknowledged == load.Sent ? 0 : 1;
 
 var bucketed = await timer.GetAsync(History(timer.RandomAgent()), cancel.Token);
@@ -103,7 +103,7 @@ else if (!await TimeAsync(selectedName, SelectedHistory, selected, DescribeBucke
     exitCode = 1;
 }
 
-Line($"resident memory after the queries: {ResidentMemory.Of(options.Processes)}");
+Line($"resident memory after the queries: {ResidentMemory.Of(options.Processes)}; load average {LoadAverage()}");
 
 if (options.Output is { } output)
 {
@@ -122,7 +122,7 @@ async Task<bool> TimeAsync(string name, Func<string, string> path, Answer first,
     }
 
     var result = await timer.TimeAsync(path, options.Warmup, options.Queries, cancel.Token);
-    Line($"{name}  [{describe(first.Body)}]");
+    Line($"{name}  [{describe(first.Body)}; load average after {LoadAverage()}]");
     Line($"    latency ms    {result.Milliseconds.Summary("0.0")}");
     Line($"    answer bytes  {result.Bytes.Summary("0")}");
     if (result.FailedByStatus.Count > 0)
@@ -133,6 +133,9 @@ async Task<bool> TimeAsync(string name, Func<string, string> path, Answer first,
 
     return true;
 }
+
+// Two cores are easily shared: the 1, 5 and 15 minute load averages say whether something else ran beside the bench.
+static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
 static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
