@@ -54,8 +54,8 @@ cluster=(Cluster__SiloPort="$(free_port)" Cluster__GatewayPort="$(free_port)"
   Cluster__ServiceId="bench-$stamp" Cluster__ClusterId="bench-$stamp")
 db="$work/monitoring.db"
 silo_port="$(free_port)"
-# Retention keeps every loaded day, however long the run takes.
-start silo "$(out Monitoring.Silo)" Monitoring.Silo.dll "${cluster[@]}" Retention__History="$((days + 30)).00:00:00" \
+# Retention keeps every loaded day, however long the run takes; every hour of the backfill is compacted once it has ended.
+start silo "$(out Monitoring.Silo)" Monitoring.Silo.dll "${cluster[@]}" Retention__History="$((days + 30)).00:00:00" History__CompactionDelay=00:00:00 \
   ConnectionStrings__monitoring="Data Source=$db" ASPNETCORE_URLS="http://127.0.0.1:$silo_port"
 wait_healthy silo "http://127.0.0.1:$silo_port/health"
 api_port="$(free_port)"
@@ -80,12 +80,12 @@ stop_all
   size() { stat -c %s "$1" 2>/dev/null || echo 0; }
   echo "disk, silo and API stopped: monitoring.db $(size "$db") B, -wal $(size "$db-wal") B before the checkpoint"
   sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
-  rows="$(sqlite3 "$db" 'SELECT count(*) FROM history;')"
+  rows="$(sqlite3 "$db" 'SELECT (SELECT count(*) FROM history_head) + (SELECT coalesce(sum(samples), 0) FROM history_blocks);')"
   acknowledged="$(awk '/^samples acknowledged:/ { print $3 }' "$work/generator.txt")"
   bytes="$(size "$db")"
   echo "  after PRAGMA wal_checkpoint(TRUNCATE): monitoring.db $bytes B, -wal $(size "$db-wal") B;" \
     "page size $(sqlite3 "$db" 'PRAGMA page_size;') B, free pages $(sqlite3 "$db" 'PRAGMA freelist_count;')"
-  echo "  history rows $rows: $(awk -v b="$bytes" -v r="$rows" 'BEGIN { printf "%.0f", r ? b / r : 0 }') B of database file per stored sample"
+  echo "  samples stored $rows (head rows + block samples): $(awk -v b="$bytes" -v r="$rows" 'BEGIN { printf "%.0f", r ? b / r : 0 }') B of database file per stored sample"
   if [[ "$rows" == "$acknowledged" ]]; then
     echo "  stored = acknowledged ($rows): OK"
   else

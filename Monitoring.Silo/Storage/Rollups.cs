@@ -3,9 +3,11 @@ using Monitoring.Silo.Storage.Blocks;
 namespace Monitoring.Silo.Storage;
 
 /// <summary>
-/// The rollup tiers: every series' count, min, max, sum, first and last per 5-minute and per 1-hour bucket, built by the
-/// compactor from the complete samples of an hour (so min and max are the raw extremes). A tier's buckets of one UTC day
-/// are stored as one column block: the bucket starts are its timestamps, each (series, aggregate) pair one column.
+/// The rollup tiers: every series' count, min, max, sum, first and last per 1-hour bucket, built by the compactor from
+/// the complete samples of an hour (the stats of the hour's blocks, so a query over whole hours never decodes them),
+/// and per 5-minute bucket, built from an hour's blocks when raw retention deletes them (until then the raw blocks
+/// answer on that grid, and the tier would only repeat them). Min and max are the raw extremes. A tier's buckets of one
+/// UTC day are stored as one column block: the bucket starts are its timestamps, each (series, aggregate) one column.
 /// </summary>
 public static class Rollups
 {

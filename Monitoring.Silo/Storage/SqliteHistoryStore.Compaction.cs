@@ -129,34 +129,36 @@ public sealed partial class SqliteHistoryStore
             }
         }
 
-        var day = Rollups.Floor(hour, Rollups.Day);
-        foreach (var tier in Rollups.Tiers)
-        {
-            byte[] stored = [];
-            using (var read = Command(connection, transaction, "SELECT block FROM history_rollups WHERE agent_no = @agent_no AND tier = @tier AND day = @day;", agentNo, hour))
-            {
-                read.Parameters.AddWithValue("@tier", tier);
-                read.Parameters.AddWithValue("@day", day);
-                if (read.ExecuteScalar() is byte[] existing)
-                {
-                    stored = existing;
-                }
-            }
+        // With the hour's blocks at hand its hourly bucket is computed again from every sample; without them (past raw
+        // retention) the new samples' aggregates join what the tier holds.
+        var hourly = Rollups.Aggregate(merged, Rollups.Hour);
+        UpdateRollup(connection, transaction, agentNo, Rollups.Hour, hour, stored => fromBlocks > 0 ? Rollups.Replace(stored, hour, hourly) : Rollups.Combine(stored, hourly));
+        transaction.Commit();
+    }
 
-            using var write = Command(connection, transaction, """
-                INSERT INTO history_rollups (agent_no, tier, day, block) VALUES (@agent_no, @tier, @day, @block)
-                ON CONFLICT (agent_no, tier, day) DO UPDATE SET block = excluded.block;
-                """, agentNo, hour);
-            write.Parameters.AddWithValue("@tier", tier);
-            write.Parameters.AddWithValue("@day", day);
-            // With the hour's blocks at hand its buckets are computed again from every sample; without them (past raw
-            // retention) the new samples' aggregates join what the tier holds.
-            var aggregates = Rollups.Aggregate(merged, tier);
-            write.Parameters.AddWithValue("@block", fromBlocks > 0 ? Rollups.Replace(stored, hour, aggregates) : Rollups.Combine(stored, aggregates));
-            write.ExecuteNonQuery();
+    /// <summary>Rewrites the tier's day block that holds <paramref name="hour"/> (an empty one when it has none yet).</summary>
+    private static void UpdateRollup(SqliteConnection connection, SqliteTransaction transaction, long agentNo, long tier, long hour, Func<byte[], byte[]> update)
+    {
+        var day = Rollups.Floor(hour, Rollups.Day);
+        byte[] stored = [];
+        using (var read = Command(connection, transaction, "SELECT block FROM history_rollups WHERE agent_no = @agent_no AND tier = @tier AND day = @day;", agentNo, hour))
+        {
+            read.Parameters.AddWithValue("@tier", tier);
+            read.Parameters.AddWithValue("@day", day);
+            if (read.ExecuteScalar() is byte[] existing)
+            {
+                stored = existing;
+            }
         }
 
-        transaction.Commit();
+        using var write = Command(connection, transaction, """
+            INSERT INTO history_rollups (agent_no, tier, day, block) VALUES (@agent_no, @tier, @day, @block)
+            ON CONFLICT (agent_no, tier, day) DO UPDATE SET block = excluded.block;
+            """, agentNo, hour);
+        write.Parameters.AddWithValue("@tier", tier);
+        write.Parameters.AddWithValue("@day", day);
+        write.Parameters.AddWithValue("@block", update(stored));
+        write.ExecuteNonQuery();
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, long agentNo, long hour)

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Monitoring.Contracts;
 using Monitoring.Silo.History;
+using Monitoring.Silo.Storage.Blocks;
 
 namespace Monitoring.Silo.Storage;
 
@@ -72,24 +73,32 @@ public sealed partial class SqliteHistoryStore(
         return agents;
     }
 
-    /// <summary>Whole blocks whose newest sample is older, head rows and the previous release's rows, one agent at a time.</summary>
+    /// <summary>
+    /// Raw samples older than the cutoff, one agent-hour at a time and only once all of the hour is older: head rows are
+    /// compacted first, then each hour's blocks are rolled into the 5-minute tier and deleted in the same transaction, so
+    /// the tier takes over exactly what raw gives up. A previous release's rows are deleted outright.
+    /// </summary>
     public async Task<long> DeleteSamplesBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
     {
         await using var connection = connections.Open();
         var legacy = HasLegacyTable(connection);
+        var before = UnixMicroseconds.From(cutoff);
         var deleted = 0L;
         foreach (var agentNo in AgentNumbers(connection))
         {
-            deleted += await DeleteAsync(connection, $"""
-                DELETE FROM history_blocks WHERE agent_no = @agent_no AND first_ts IN (
-                    SELECT first_ts FROM history_blocks WHERE agent_no = @agent_no AND last_ts < @cutoff LIMIT {DeleteChunk})
-                RETURNING samples;
-                """, cutoff, agentNo, cancellationToken);
-            deleted += await DeleteAsync(connection, $"""
-                DELETE FROM history_head WHERE agent_no = @agent_no AND ts IN (
-                    SELECT ts FROM history_head WHERE agent_no = @agent_no AND ts < @cutoff LIMIT {DeleteChunk})
-                RETURNING 1;
-                """, cutoff, agentNo, cancellationToken);
+            foreach (var hour in ExpiredHours(connection, "history_head", "ts", "ts", agentNo, before))
+            {
+                CompactHour(connection, agentNo, hour);
+            }
+
+            foreach (var hour in ExpiredHours(connection, "history_blocks", "first_ts", "last_ts", agentNo, before))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                deleted += RollUpHour(connection, agentNo, hour);
+                // A gap between two hours, so the history writer's next commit gets the lock.
+                await Task.Delay(DeletePause, timers, cancellationToken);
+            }
+
             if (legacy)
             {
                 deleted += await DeleteAsync(connection, $"""
@@ -100,6 +109,63 @@ public sealed partial class SqliteHistoryStore(
         }
 
         return deleted;
+    }
+
+    /// <summary>The hours of an agent whose rows in <paramref name="table"/> all end before <paramref name="before"/>.</summary>
+    private static List<long> ExpiredHours(SqliteConnection connection, string table, string start, string end, long agentNo, long before)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {start} - (({start} % {Rollups.Hour}) + {Rollups.Hour}) % {Rollups.Hour} AS hour FROM {table}
+            WHERE agent_no = @agent_no AND {start} < @before GROUP BY hour HAVING max({end}) < @before ORDER BY hour;
+            """;
+        command.Parameters.AddWithValue("@agent_no", agentNo);
+        command.Parameters.AddWithValue("@before", before);
+        using var rows = command.ExecuteReader();
+        var hours = new List<long>();
+        while (rows.Read())
+        {
+            hours.Add(rows.GetInt64(0));
+        }
+
+        return hours;
+    }
+
+    /// <summary>Adds an hour's raw samples to the 5-minute tier and deletes its blocks, in one transaction; returns the samples.</summary>
+    private static long RollUpHour(SqliteConnection connection, long agentNo, long hour)
+    {
+        using var transaction = connection.BeginTransaction();
+        var samples = 0L;
+        var buckets = new SortedDictionary<long, Dictionary<int, SeriesStats>>();
+        using (var blocks = Command(connection, transaction, """
+            DELETE FROM history_blocks WHERE agent_no = @agent_no AND first_ts >= @hour AND first_ts < @end RETURNING block;
+            """, agentNo, hour))
+        using (var rows = blocks.ExecuteReader())
+        {
+            while (rows.Read())
+            {
+                var block = SeriesBlockCodec.Decode((byte[])rows.GetValue(0), includeTexts: false);
+                samples += block.Timestamps.Length;
+                foreach (var (start, stats) in Rollups.Aggregate(block, Rollups.FiveMinutes))
+                {
+                    buckets[start] = buckets.TryGetValue(start, out var held) ? Merge(held, stats) : stats;
+                }
+            }
+        }
+
+        UpdateRollup(connection, transaction, agentNo, Rollups.FiveMinutes, hour, stored => Rollups.Combine(stored, buckets));
+        transaction.Commit();
+        return samples;
+    }
+
+    private static Dictionary<int, SeriesStats> Merge(Dictionary<int, SeriesStats> earlier, Dictionary<int, SeriesStats> later)
+    {
+        foreach (var (series, stats) in later)
+        {
+            earlier[series] = earlier.TryGetValue(series, out var held) ? held.Merge(stats) : stats;
+        }
+
+        return earlier;
     }
 
     /// <summary>A tier's UTC days that end at or before <paramref name="cutoff"/>.</summary>

@@ -30,10 +30,16 @@ public static class StoredSample
         return values;
     }
 
-    /// <summary>The sample's network checks as stored, or null when it has none.</summary>
+    /// <summary>
+    /// The sample's network checks as stored, or null when it has none. Latencies are kept once, as their series
+    /// (<c>check[target].latency_ms</c>), where each check has a target of its own: the text left then changes only when
+    /// a check's status does, and a block stores a repeated text once.
+    /// </summary>
     public static string? Network(MetricsReport sample) =>
         sample.Network is { Count: > 0 } checks
-            ? JsonSerializer.Serialize(checks, MonitoringJsonContext.Default.IReadOnlyListNetworkCheck)
+            ? JsonSerializer.Serialize(
+                HasDistinctTargets(checks) ? [.. checks.Select(c => c with { LatencyMs = null })] : checks,
+                MonitoringJsonContext.Default.IReadOnlyListNetworkCheck)
             : null;
 
     /// <summary>True for the series an answer's <c>series</c> map carries: not the headline values, not the headline disk's bytes.</summary>
@@ -46,6 +52,12 @@ public static class StoredSample
         var checks = network is null
             ? []
             : JsonSerializer.Deserialize(network, MonitoringJsonContext.Default.IReadOnlyListNetworkCheck) ?? [];
+        if (HasDistinctTargets(checks))
+        {
+            checks = [.. checks.Select(c => c.LatencyMs is null && values.TryGetValue($"check[{MetricSeries.CheckTarget(c)}].latency_ms", out var latency)
+                ? c with { LatencyMs = latency }
+                : c)];
+        }
         var series = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (name, value) in values)
         {
@@ -81,6 +93,9 @@ public static class StoredSample
             Series = series.Count > 0 ? series : null,
         };
     }
+
+    private static bool HasDistinctTargets(IReadOnlyList<NetworkCheck> checks) =>
+        checks.Select(MetricSeries.CheckTarget).Distinct(StringComparer.Ordinal).Count() == checks.Count;
 
     private static long? Bytes(IReadOnlyDictionary<string, double> values, string series) =>
         values.TryGetValue(series, out var value) ? (long)value : null;

@@ -6,8 +6,9 @@ namespace Monitoring.Bench.History;
 
 /// <summary>
 /// Waits until the store's background work on the loaded samples is done, so the disk and the queries are measured on
-/// what it settles to: <c>GET /api/v1/storage</c> answering <c>{"pending": 0, ...}</c>. Without that endpoint (404) the
-/// store has no background work and nothing is waited for.
+/// what it settles to: <c>GET /api/v1/storage</c> answering no <c>pending_upgrade</c> and no head row older than the
+/// current hour (whose compaction waits for the hour to end). Without that endpoint (404) the store has no background
+/// work and nothing is waited for.
 /// </summary>
 public static class StorageWait
 {
@@ -25,9 +26,9 @@ public static class StorageWait
                 return $"GET /{Path}: 404, no background storage work to wait for";
             }
 
-            if (!response.IsSuccessStatusCode || Pending(body) is not { } pending)
+            if (!response.IsSuccessStatusCode || Pending(body, DateTimeOffset.UtcNow) is not { } pending)
             {
-                return $"GET /{Path}: {(int)response.StatusCode} without a numeric \"pending\", not waited: {body[..Math.Min(body.Length, 200)]}";
+                return $"GET /{Path}: {(int)response.StatusCode} without \"pending_upgrade\" and the head tier, not waited: {body[..Math.Min(body.Length, 200)]}";
             }
 
             if (pending == 0)
@@ -44,17 +45,26 @@ public static class StorageWait
         }
     }
 
-    private static long? Pending(string body)
+    /// <summary>Rows still to upgrade, plus 1 while the head holds a sample from before the current hour; null when unreadable.</summary>
+    private static long? Pending(string body, DateTimeOffset now)
     {
         try
         {
             using var json = JsonDocument.Parse(body);
-            return json.RootElement.ValueKind == JsonValueKind.Object
-                && json.RootElement.TryGetProperty("pending", out var pending) && pending.TryGetInt64(out var value)
-                ? value
-                : null;
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("pending_upgrade", out var upgrade)
+                || !upgrade.TryGetInt64(out var rows) || !root.TryGetProperty("tiers", out var tiers))
+            {
+                return null;
+            }
+
+            var hour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
+            var head = tiers.EnumerateArray().FirstOrDefault(t => t.GetProperty("tier").GetString() == "head");
+            var waiting = head.ValueKind == JsonValueKind.Object && head.GetProperty("oldest").ValueKind == JsonValueKind.String
+                && head.GetProperty("oldest").GetDateTimeOffset() < hour;
+            return rows + (waiting ? 1 : 0);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
             return null;
         }

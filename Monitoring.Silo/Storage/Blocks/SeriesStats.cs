@@ -2,7 +2,9 @@ namespace Monitoring.Silo.Storage.Blocks;
 
 /// <summary>
 /// Aggregates of one series over some samples: exact min and max (as <see cref="Math.Min(double, double)"/>, so NaN
-/// propagates), the sum in timestamp order, and the first and last values. All but <see cref="Count"/> are 0 when it is 0.
+/// propagates), the sum, and the first and last values. All but <see cref="Count"/> are 0 when it is 0. When the values
+/// are short decimals the sum is the exact decimal sum, rounded once (and so itself a short decimal that compresses
+/// as well as the values); otherwise it is summed in timestamp order.
 /// </summary>
 public readonly record struct SeriesStats(long Count, double Min, double Max, double Sum, double First, double Last)
 {
@@ -40,7 +42,44 @@ public readonly record struct SeriesStats(long Count, double Min, double Max, do
             sum += value;
             last = value;
         }
-        return new SeriesStats(count, min, max, sum, first, last);
+        return new SeriesStats(count, min, max, ExactSum(column, start, end, count) ?? sum, first, last);
+    }
+
+    /// <summary>The decimal sum of the present values, when they all scale to integers and the sum fits; else null.</summary>
+    private static double? ExactSum(SeriesColumn column, int start, int end, long count)
+    {
+        if (count == 0)
+        {
+            return null;
+        }
+
+        var present = new double[count];
+        var n = 0;
+        for (var i = start; i < end; i++)
+        {
+            if (column.IsPresent(i))
+            {
+                present[n++] = column.Values[i];
+            }
+        }
+
+        var mantissas = new long[count];
+        if (!DecimalScaling.TryFindExponent(present, mantissas, out var exponent))
+        {
+            return null;
+        }
+
+        long total = 0;
+        foreach (var mantissa in mantissas)
+        {
+            total += mantissa;
+            if (Math.Abs(total) > 1L << 53)
+            {
+                return null;
+            }
+        }
+
+        return DecimalScaling.Unscale(total, exponent);
     }
 
     /// <summary>Combines these aggregates with those of <paramref name="later"/> samples; a Count of 0 is the identity.</summary>

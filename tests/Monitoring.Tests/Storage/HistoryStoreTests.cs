@@ -169,6 +169,23 @@ public sealed class HistoryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Raw_samples_leaving_retention_are_rolled_into_the_five_minute_tier_exactly()
+    {
+        var samples = Minutes(Hour0, 120);
+        _file.Append(samples);
+        await _file.CompactAsync();
+        var raw = await _file.QueryAsync(new HistoryQuery(_agent, Hour0, Hour0.AddHours(2), 900, 100));
+
+        await _file.Store.DeleteSamplesBeforeAsync(Hour0.AddHours(1).AddMinutes(30), TestContext.Current.CancellationToken);
+        var stitched = await _file.QueryAsync(new HistoryQuery(_agent, Hour0, Hour0.AddHours(2), 900, 100));
+
+        Assert.Empty((await _file.QueryAsync(RawQuery(Hour0, Hour0.AddHours(1)))).Samples!);
+        Assert.Equal(60, (await _file.QueryAsync(RawQuery(Hour0.AddHours(1), Hour0.AddHours(2)))).Samples!.Count);
+        AssertBuckets(samples, Hour0, 900, raw);
+        AssertBuckets(samples, Hour0, 900, stitched);
+    }
+
+    [Fact]
     public async Task Retention_deletes_each_tier_by_its_own_age()
     {
         var old = Hour0.AddDays(-40);
@@ -177,10 +194,12 @@ public sealed class HistoryStoreTests : IDisposable
         await _file.CompactAsync();
 
         var samples = await _file.Store.DeleteSamplesBeforeAsync(Hour0.AddDays(-30), TestContext.Current.CancellationToken);
+        var rolledUp = await _file.QueryAsync(new HistoryQuery(_agent, old, old.AddHours(1), 300, 10));
         var fiveMinute = await _file.Store.DeleteRollupsBeforeAsync(Rollups.FiveMinutes, Hour0.AddDays(-35), TestContext.Current.CancellationToken);
         var hourly = await _file.Store.DeleteRollupsBeforeAsync(Rollups.Hour, Hour0.AddDays(-45), TestContext.Current.CancellationToken);
 
         Assert.Equal((5, 1, 0), (samples, fiveMinute, hourly));
+        Assert.Equal([(old, 5)], rolledUp.Buckets!.Select(b => (b.Start, b.Count)));
         var oldHour = await _file.QueryAsync(new HistoryQuery(_agent, old, old.AddHours(1), 3600, 10));
         var oldFive = await _file.QueryAsync(new HistoryQuery(_agent, old, old.AddHours(1), 300, 10));
         var oldRaw = await _file.QueryAsync(RawQuery(old, old.AddHours(1)));
@@ -201,7 +220,8 @@ public sealed class HistoryStoreTests : IDisposable
         Assert.Equal(90, stats.Samples);
         Assert.Equal(30, stats.PendingCompaction);
         Assert.Equal(60, stats.Tiers.Single(t => t.Tier == "raw").Samples);
-        Assert.All(stats.Tiers, t => Assert.True(t.Bytes > 0, t.Tier));
+        Assert.All(stats.Tiers.Where(t => t.Tier != "5m"), t => Assert.True(t.Bytes > 0, t.Tier));
+        Assert.Equal(0, stats.Tiers.Single(t => t.Tier == "5m").Rows);
         Assert.True(stats.BytesPerSample > 0);
     }
 
