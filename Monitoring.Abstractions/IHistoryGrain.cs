@@ -10,6 +10,10 @@ public interface IHistoryGrain : IGrainWithIntegerKey
     [Alias("Query")]
     Task<HistoryResponse?> Query(HistoryQuery query);
 
+    /// <summary>The answer of <see cref="Query"/> as the UTF-8 JSON the API sends (<see cref="HistoryJson"/>), or null for an unknown agent.</summary>
+    [Alias("QueryJson")]
+    Task<byte[]?> QueryJson(HistoryQuery query);
+
     /// <summary>Every agent ever seen, with the headline values the agent grains last published.</summary>
     [Alias("ListAgents")]
     Task<AgentList> ListAgents();

@@ -127,7 +127,7 @@ public static class MetricsApi
             : UnknownAgent(agentId);
     }
 
-    public static async Task<Results<Ok<HistoryResponse>, ProblemHttpResult, ValidationProblem>> GetHistory(
+    public static async Task<Results<JsonBytes<HistoryResponse>, ProblemHttpResult, ValidationProblem>> GetHistory(
         [FromRoute(Name = "agent_id")] string agentId,
         [FromQuery] string? from,
         [FromQuery] string? to,
@@ -190,8 +190,8 @@ public static class MetricsApi
         }
 
         var query = new HistoryQuery(agentId, start, end, stepSeconds, points ?? MaxHistoryPoints, globs, aligned);
-        return await grains.GetGrain<IHistoryGrain>(0).Query(query) is { } history
-            ? TypedResults.Ok(history)
+        return await grains.GetGrain<IHistoryGrain>(0).QueryJson(query) is { } history
+            ? new JsonBytes<HistoryResponse>(history)
             : UnknownAgent(agentId);
     }
 

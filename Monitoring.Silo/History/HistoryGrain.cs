@@ -11,6 +11,9 @@ public sealed class HistoryGrain(HistoryReader reader, IHistoryStore store) : Gr
 {
     public Task<HistoryResponse?> Query(HistoryQuery query) => reader.QueryAsync(query);
 
+    public async Task<byte[]?> QueryJson(HistoryQuery query) =>
+        await reader.QueryAsync(query) is { } answer ? HistoryJson.Serialize(answer) : null;
+
     public Task<AgentList> ListAgents() => reader.ListAgentsAsync();
 
     public Task<StorageStats> GetStorage() => store.GetStatsAsync();

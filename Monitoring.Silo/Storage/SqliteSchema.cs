@@ -60,21 +60,22 @@ public static class SqliteSchema
             PRIMARY KEY (agent_no, ts)) WITHOUT ROWID;
 
         -- Compacted samples: one compressed column block per agent and span of at most an hour (never across an hour).
+        -- Rowid tables, not WITHOUT ROWID: a block of a few KiB then fills its pages instead of spilling into overflow pages.
         CREATE TABLE IF NOT EXISTS history_blocks (
             agent_no INTEGER NOT NULL,
             first_ts INTEGER NOT NULL,
             last_ts INTEGER NOT NULL,
             samples INTEGER NOT NULL,
             block BLOB NOT NULL,
-            PRIMARY KEY (agent_no, first_ts)) WITHOUT ROWID;
+            UNIQUE (agent_no, first_ts));
 
-        -- Rollup tiers: per agent, tier (bucket seconds) and UTC day, every series' count/min/max/sum/first/last per bucket.
+        -- Rollup tiers: per agent, tier (bucket width in microseconds) and UTC day, every series' count/min/max/sum/first/last per bucket.
         CREATE TABLE IF NOT EXISTS history_rollups (
             agent_no INTEGER NOT NULL,
             tier INTEGER NOT NULL,
             day INTEGER NOT NULL,
             block BLOB NOT NULL,
-            PRIMARY KEY (agent_no, tier, day)) WITHOUT ROWID;
+            UNIQUE (agent_no, tier, day));
         """;
 
     /// <summary>Columns added to a table after it first shipped, where the table is there: a release's history table gained <c>detail</c>.</summary>

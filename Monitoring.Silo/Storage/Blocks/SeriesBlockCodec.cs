@@ -258,13 +258,19 @@ public static class SeriesBlockCodec
         }
     }
 
+    // A zstd context costs more to create than a block to decompress: each thread keeps one of each for its life.
+    [ThreadStatic]
+    private static Compressor? compressor;
+
+    [ThreadStatic]
+    private static Decompressor? decompressor;
+
     private static byte[] Compress(ReadOnlySpan<byte> payload)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(payload.Length));
         try
         {
-            using var compressor = new Compressor(CompressionLevel);
-            int length = compressor.Wrap(payload, buffer);
+            int length = (compressor ??= new Compressor(CompressionLevel)).Wrap(payload, buffer);
             return buffer.AsSpan(0, length).ToArray();
         }
         finally
@@ -292,8 +298,7 @@ public static class SeriesBlockCodec
         int written;
         try
         {
-            using var decompressor = new Decompressor();
-            written = decompressor.Unwrap(encoded, payload);
+            written = (decompressor ??= new Decompressor()).Unwrap(encoded, payload);
         }
         catch (ZstdException e)
         {

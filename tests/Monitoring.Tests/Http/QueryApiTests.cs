@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Monitoring.Contracts;
 using Monitoring.Tests.Cluster;
 
@@ -127,6 +128,9 @@ public sealed class QueryApiTests(ClusterFixture fixture)
     [InlineData("max_points=0", "max_points")]
     [InlineData("max_points=100001", "max_points")]
     [InlineData("max_points=ten", "max_points")]
+    [InlineData("series=", "series")]
+    [InlineData("series=cpu_percent,,disk.percent", "series")]
+    [InlineData("series=cpu%01", "series")]
     public async Task Bad_history_parameters_are_400_problems_naming_the_parameter(string query, string field)
     {
         var agentId = Samples.NewAgentId();
@@ -180,8 +184,43 @@ public sealed class QueryApiTests(ClusterFixture fixture)
 
         var paths = json.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/v1/metrics", out _));
-        Assert.True(paths.TryGetProperty("/api/v1/metrics/{agent_id}/history", out _));
         Assert.True(paths.TryGetProperty("/api/v1/agents", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/storage", out _));
+        var history = paths.GetProperty("/api/v1/metrics/{agent_id}/history").GetProperty("get");
+        Assert.Contains("HistoryResponse", history.GetProperty("responses").GetProperty("200").GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("series", history.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task History_answers_keep_the_wire_shape_and_series_selects_series_by_glob()
+    {
+        var agentId = Samples.NewAgentId();
+        var at = Samples.RecentTime(300);
+        await _http.PostBatchAsync([Samples.Detailed(agentId, at), Samples.Detailed(agentId, at.AddSeconds(10))]);
+        var range = $"from={Uri.EscapeDataString(at.AddMinutes(-1).ToString("O"))}&to={Uri.EscapeDataString(at.AddMinutes(1).ToString("O"))}";
+
+        var raw = await (await _http.FetchAsync($"/api/v1/metrics/{agentId}/history?{range}&series=cpu.core[*]")).ReadJsonAsync();
+        var buckets = await (await _http.FetchAsync($"/api/v1/metrics/{agentId}/history?{range}&step=1h&series=disk[*].percent,load.*")).ReadJsonAsync();
+
+        Assert.Equal(JsonValueKind.Null, raw.GetProperty("step_seconds").ValueKind);
+        Assert.Equal(["cpu.core[0]", "cpu.core[1]"], raw.GetProperty("samples")[0].GetProperty("series").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(1.25, raw.GetProperty("samples")[0].GetProperty("network")[0].GetProperty("latency_ms").GetDouble());
+        Assert.Equal(
+            ["disk[/].percent", "disk[/home].percent", "load.load1", "load.load15", "load.load5"],
+            buckets.GetProperty("buckets")[0].GetProperty("series").EnumerateObject().Select(p => p.Name).Order());
+    }
+
+    [Fact]
+    public async Task Storage_reports_samples_bytes_and_tiers()
+    {
+        await _http.PostSampleAsync(Samples.Sample(Samples.NewAgentId(), Samples.RecentTime()));
+
+        var storage = await (await _http.FetchAsync("/api/v1/storage")).ReadAsync(MonitoringJsonContext.Default.StorageStats);
+
+        Assert.True(storage.Samples >= 1);
+        Assert.True(storage.Bytes > 0);
+        Assert.Equal(["head", "raw", "5m", "1h"], storage.Tiers.Select(t => t.Tier));
+        Assert.True(storage.PendingCompaction >= 1);
     }
 
     [Theory]
