@@ -100,6 +100,7 @@ else
   start api "$(out Monitoring.Api)" Monitoring.Api.dll "${cluster[@]}" "${product_env[@]}" ASPNETCORE_URLS="http://127.0.0.1:$ours_port"
   wait_healthy api "http://127.0.0.1:$ours_port/health"
   wait_ingest_works "http://127.0.0.1:$ours_port"
+  rss_before_kib="$(awk '/^VmRSS:/ { print $2 }' "/proc/$silo_pid/status")"
   generator_args+=(--ours "http://127.0.0.1:$ours_port" --ours-pid "api=$api_pid" --ours-pid "silo=$silo_pid" --db "$db")
 fi
 
@@ -120,6 +121,9 @@ dotnet "$(out bench/Monitoring.Bench.Load)/Monitoring.Bench.Load.dll" "${generat
 cat "$report.head" "$report.body" >"$report" 2>/dev/null && rm -f "$report.head" "$report.body"
 
 if [[ $standin -eq 0 ]]; then
+  # Every agent of the run has an active grain now: the silo's memory per active agent.
+  rss_kib="$(awk '/^VmRSS:/ { print $2 }' "/proc/$silo_pid/status" 2>/dev/null || echo 0)"
+  echo "silo resident memory: $((rss_before_kib / 1024)) MiB before the load, $((rss_kib / 1024)) MiB after it" | tee -a "$report"
   echo "cross-check with sqlite3: samples stored = $(sqlite3 "file:$db?mode=ro" 'SELECT (SELECT count(*) FROM history_head) + (SELECT coalesce(sum(samples), 0) FROM history_blocks)' 2>&1)" | tee -a "$report"
 fi
 exit "$status"

@@ -216,23 +216,24 @@ public static class MetricsApi
 
         var end = time.GetUtcNow();
         var start = end - TimeSpan.FromHours(span);
+        // The headline buckets come first: they count the samples, so the raw ones are read only when there are few.
         var history = grains.GetGrain<IHistoryGrain>(0);
-        var raw = await history.Query(new HistoryQuery(agentId, start, end, null, SeedHistoryPoints, Series: []));
-        if (raw is null)
+        var buckets = await history.Query(new HistoryQuery(agentId, start, end, (end - start).TotalSeconds / SeedHistoryPoints, SeedHistoryPoints, Series: [], AlignToTiers: true));
+        if (buckets is null)
         {
             return UnknownAgent(agentId);
         }
 
         IReadOnlyList<SeedHistoryPoint> points;
-        if (!raw.Truncated)
+        if (buckets.Buckets!.Sum(b => b.Count) <= SeedHistoryPoints)
         {
-            points = [.. raw.Samples!.Select(s => new SeedHistoryPoint(s.Timestamp, s.CpuPercent, s.MemoryPercent, s.DiskPercent))];
+            var raw = await history.Query(new HistoryQuery(agentId, start, end, null, SeedHistoryPoints, Series: []));
+            points = [.. raw!.Samples!.Select(s => new SeedHistoryPoint(s.Timestamp, s.CpuPercent, s.MemoryPercent, s.DiskPercent))];
         }
         else
         {
             // Too many samples for the seed's flat list: one averaged point per bucket instead.
-            var buckets = await history.Query(new HistoryQuery(agentId, start, end, (end - start).TotalSeconds / SeedHistoryPoints, SeedHistoryPoints, Series: [], AlignToTiers: true));
-            points = [.. buckets!.Buckets!.Select(b => new SeedHistoryPoint(b.Start, b.CpuPercent.Avg, b.MemoryPercent.Avg, b.DiskPercent.Avg))];
+            points = [.. buckets.Buckets!.Select(b => new SeedHistoryPoint(b.Start, b.CpuPercent.Avg, b.MemoryPercent.Avg, b.DiskPercent.Avg))];
         }
 
         return TypedResults.Ok(new SeedHistoryResponse(agentId, span, points));

@@ -162,6 +162,26 @@ public sealed class QueryApiTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Seed_history_of_more_than_a_thousand_samples_answers_at_most_a_thousand_averaged_points()
+    {
+        var agentId = Samples.NewAgentId();
+        var start = Samples.RecentTime(3500);
+        foreach (var batch in Enumerable.Range(0, 1500).Chunk(1000))
+        {
+            var posted = await _http.PostBatchAsync([.. batch.Select(i => Samples.Sample(agentId, start.AddSeconds(i * 2), cpu: i % 2 == 0 ? 10 : 20))]);
+            Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        }
+
+        var json = await (await _http.FetchAsync($"/api/v1/metrics/{agentId}?hours=1")).ReadJsonAsync();
+
+        var points = json.GetProperty("metrics").EnumerateArray().ToList();
+        Assert.InRange(points.Count, 700, 1000);
+        var times = points.Select(p => p.GetProperty("timestamp").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.Order(), times);
+        Assert.Contains(points, p => p.GetProperty("cpu_percent").GetDouble() == 15);
+    }
+
+    [Fact]
     public async Task Seed_history_answers_the_seed_shape_oldest_first()
     {
         var agentId = Samples.NewAgentId();
