@@ -10,7 +10,7 @@ public static class ResidentMemory
             ? "(no --pid given)"
             : string.Join(", ", processes.Select(p => $"{p.Name} {(Mebibytes(p.Pid) is { } mib ? mib.ToString("0", CultureInfo.InvariantCulture) + " MiB" : "n/a")}"));
 
-    private static double? Mebibytes(int pid)
+    public static double? Mebibytes(int pid)
     {
         try
         {
