@@ -27,6 +27,13 @@ public sealed partial class SqliteHistoryStore
             ON CONFLICT DO NOTHING;
             """, "@agent_no", "@ts", "@sample", "@network");
 
+        // The block that would hold a timestamp: the agent's last block starting at or before it (one index seek).
+        private readonly SqliteCommand _coveringBlock = Command(connection, """
+            SELECT rowid, last_ts FROM history_blocks WHERE agent_no = @agent_no AND first_ts <= @ts ORDER BY first_ts DESC LIMIT 1;
+            """, "@agent_no", "@ts");
+
+        private readonly SqliteCommand _readBlock = Command(connection, "SELECT block FROM history_blocks WHERE rowid = @rowid;", "@rowid");
+
         private readonly Dictionary<string, long> _agentNumbers = new(StringComparer.Ordinal);
         private readonly List<List<KeyValuePair<string, double>>> _values = [];
         private readonly List<KeyValuePair<int, double>> _numbered = [];
@@ -45,6 +52,7 @@ public sealed partial class SqliteHistoryStore
                 var stored = 0;
                 using var transaction = connection.BeginTransaction();
                 _ensureAgent.Transaction = _publish.Transaction = _insert.Transaction = transaction;
+                _coveringBlock.Transaction = _readBlock.Transaction = transaction;
                 for (var i = 0; i < batch.Count; i++)
                 {
                     stored += Write(batch[i], _values[i]);
@@ -66,6 +74,8 @@ public sealed partial class SqliteHistoryStore
             _ensureAgent.Dispose();
             _publish.Dispose();
             _insert.Dispose();
+            _coveringBlock.Dispose();
+            _readBlock.Dispose();
             connection.Dispose();
         }
 
@@ -94,6 +104,12 @@ public sealed partial class SqliteHistoryStore
                 _publish.ExecuteNonQuery();
             }
 
+            var ts = UnixMicroseconds.From(record.Sample.Timestamp!.Value);
+            if (IsCompacted(agentNo, ts))
+            {
+                return 0;
+            }
+
             _numbered.Clear();
             foreach (var (name, value) in values)
             {
@@ -102,10 +118,34 @@ public sealed partial class SqliteHistoryStore
             }
 
             Set(_insert, "@agent_no", agentNo);
-            Set(_insert, "@ts", UnixMicroseconds.From(record.Sample.Timestamp!.Value));
+            Set(_insert, "@ts", ts);
             Set(_insert, "@sample", SampleRowCodec.Encode(_numbered));
             Set(_insert, "@network", StoredSample.Network(record.Sample));
             return _insert.ExecuteNonQuery();
+        }
+
+        /// <summary>
+        /// Whether a block already holds the agent's sample at <paramref name="ts"/>: a sample re-sent after its hour was
+        /// compacted is stored once. Only a timestamp inside a block's span costs a decode (of its timestamps alone).
+        /// </summary>
+        private bool IsCompacted(long agentNo, long ts)
+        {
+            Set(_coveringBlock, "@agent_no", agentNo);
+            Set(_coveringBlock, "@ts", ts);
+            long rowid;
+            using (var covering = _coveringBlock.ExecuteReader())
+            {
+                if (!covering.Read() || covering.GetInt64(1) < ts)
+                {
+                    return false;
+                }
+
+                rowid = covering.GetInt64(0);
+            }
+
+            Set(_readBlock, "@rowid", rowid);
+            var block = SeriesBlockCodec.Decode((byte[])_readBlock.ExecuteScalar()!, include: _ => false, includeTexts: false);
+            return Array.BinarySearch(block.Timestamps, ts) >= 0;
         }
 
         private static SqliteCommand Command(SqliteConnection connection, string text, params string[] parameters)

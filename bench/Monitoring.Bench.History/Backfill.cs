@@ -49,7 +49,9 @@ public static class Backfill
             new ParallelOptions { MaxDegreeOfParallelism = options.Parallel, CancellationToken = cancellationToken },
             async (index, ct) =>
             {
-                var host = new SimulatedHost(index, options.IntervalSeconds, end - options.Span, options.Seed);
+                ISampleSource host = options.Recorded is { } recorded
+                    ? new RecordedHost(index, options.IntervalSeconds, recorded, options.Seed)
+                    : new SimulatedHost(index, options.IntervalSeconds, end - options.Span, options.Seed);
                 var last = end - host.Phase;
                 var body = new ArrayBufferWriter<byte>(MaxBatchBytes);
                 var sample = new ArrayBufferWriter<byte>(8 * 1024);

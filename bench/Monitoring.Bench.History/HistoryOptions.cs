@@ -1,4 +1,5 @@
 using System.Globalization;
+using Monitoring.Contracts;
 
 namespace Monitoring.Bench.History;
 
@@ -18,6 +19,8 @@ public sealed record HistoryOptions
           --queries N         timed requests of each query kind, each for a random agent (default 200)
           --warmup N          untimed requests of each kind before the timed ones (default 10)
           --seed N            seed of the simulated hosts and of the agent choice (default 1)
+          --samples PATH      replay the real agent's bodies recorded in PATH (one JSON object per line) instead of
+                              simulated hosts: each agent sends them in turn, with its own identity and timestamps
           --storage-timeout SECONDS  longest wait for GET /api/v1/storage to report nothing pending (default 1800)
           --out PATH          also write the report to this file
         """;
@@ -43,6 +46,9 @@ public sealed record HistoryOptions
     public TimeSpan StorageTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
     public string? Output { get; init; }
+
+    /// <summary>The real agent's recorded bodies (<c>--samples</c>), or null for simulated hosts.</summary>
+    public IReadOnlyList<MetricsReport>? Recorded { get; init; }
 
     public TimeSpan Span => TimeSpan.FromDays(Days);
 
@@ -76,6 +82,7 @@ public sealed record HistoryOptions
                 "--seed" => options with { Seed = Number(0, int.MaxValue) },
                 "--storage-timeout" => options with { StorageTimeout = TimeSpan.FromSeconds(Number(0, 86_400)) },
                 "--out" => options with { Output = Value() },
+                "--samples" => options with { Recorded = RecordedHost.Load(Value()) },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),
             };
         }

@@ -45,6 +45,9 @@ var total = (long)options.Agents * options.SamplesPerAgent;
 Line(string.Create(CultureInfo.InvariantCulture,
     $"load: {options.Agents} agents x {options.Days} days at {options.IntervalSeconds} s = {options.SamplesPerAgent} samples each, {total} in all, the newest just before {end:yyyy-MM-ddTHH:mm:ssZ}; {options.Parallel} agents at a time; seed {options.Seed}"));
 
+Line(options.Recorded is { } recorded
+    ? string.Create(CultureInfo.InvariantCulture, $"  bodies: {recorded.Count} recorded from the real agent ({recorded[0].Timestamp:HH:mm:ss}-{recorded[^1].Timestamp:HH:mm:ss}), replayed in turn, each agent from its own start")
+    : "  bodies: simulated hosts (SimulatedHost)");
 var load = await Backfill.RunAsync(http, options, end, cancel.Token);
 Line(string.Create(CultureInfo.InvariantCulture,
     $"  samples: {load.SeriesPerSample:0.0} numeric series each (MetricSeries.Flatten), {(double)load.JsonBytes / Math.Max(1, load.Sent):0} B of JSON each in batches of {(double)load.Sent / Math.Max(1, load.Batches):0}"));

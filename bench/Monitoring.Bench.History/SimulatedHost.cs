@@ -8,7 +8,7 @@ namespace Monitoring.Bench.History;
 /// network checks) and readings that wander from sample to sample around a daily rhythm, rounded as the agent rounds
 /// them (percents and rates to 0.1, load to 0.01, check latency to 0.001 ms). Samples must be taken oldest first.
 /// </summary>
-public sealed class SimulatedHost
+public sealed class SimulatedHost : ISampleSource
 {
     private const int Cores = 4;
     private const long Gib = 1L << 30;
@@ -64,7 +64,6 @@ public sealed class SimulatedHost
         _load1 = _load5 = _load15 = Cores * _cpuBase / 100;
     }
 
-    /// <summary>How long before the end of the load this host takes its last sample: a fleet's agents do not sample in step.</summary>
     public TimeSpan Phase { get; }
 
     public static string AgentId(int index) => string.Create(CultureInfo.InvariantCulture, $"host-{index:D5}");

@@ -15,16 +15,18 @@ public static class BaselineIngestApi
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, MonitoringJsonContext.Default));
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SampleRecorder>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapBaselineIngestApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/metrics", ReceiveMetrics);
+        app.MapPost("/api/v1/metrics/batch", ReceiveBatch);
         return app;
     }
 
-    public static Results<Ok<IngestAccepted>, ValidationProblem> ReceiveMetrics(MetricsReport report, TimeProvider time)
+    public static Results<Ok<IngestAccepted>, ValidationProblem> ReceiveMetrics(MetricsReport report, TimeProvider time, SampleRecorder recorder)
     {
         // The product rejects a sample without its identity; checking the same two fields keeps the floor honest.
         if (string.IsNullOrEmpty(report.AgentId) || report.Timestamp is null)
@@ -35,6 +37,18 @@ public static class BaselineIngestApi
             });
         }
 
+        recorder.Record(report);
         return TypedResults.Ok(new IngestAccepted("success", "Metrics received", time.GetUtcNow()));
+    }
+
+    /// <summary>An agent drains its spool in batches after an outage; answered like the product (same fields, <c>accepted</c>).</summary>
+    public static Ok<IngestAccepted> ReceiveBatch(MetricsReport[] reports, TimeProvider time, SampleRecorder recorder)
+    {
+        foreach (var report in reports)
+        {
+            recorder.Record(report);
+        }
+
+        return TypedResults.Ok(new IngestAccepted("success", "Metrics received", time.GetUtcNow()) { Accepted = reports.Length });
     }
 }

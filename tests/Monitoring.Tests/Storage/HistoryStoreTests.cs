@@ -22,10 +22,10 @@ public sealed class HistoryStoreTests : IDisposable
         _file.Append(samples);
         await _file.CompactAsync();
 
-        _file.Append(samples[1]);
+        Assert.Equal(0, _file.Append(samples[1]));
+        Assert.Equal(0, _file.Scalar("SELECT count(*) FROM history_head"));
         var raw = await _file.QueryAsync(RawQuery(Hour0, Hour0.AddHours(1)));
         var hourly = await _file.QueryAsync(new HistoryQuery(_agent, Hour0, Hour0.AddHours(1), 3600, 100));
-        await _file.CompactAsync();
         var stats = await _file.Store.GetStatsAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(samples.Select(s => s.Timestamp), raw.Samples!.Select(s => (DateTimeOffset?)s.Timestamp));
