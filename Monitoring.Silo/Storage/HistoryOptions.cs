@@ -7,7 +7,10 @@ public sealed class HistoryOptions
 {
     public const string SectionName = "History";
 
-    /// <summary>An hour of samples is compacted once its end is this far in the past (late samples are merged later).</summary>
+    /// <summary>
+    /// An hour of samples is compacted once its end is this far in the past and no sample has arrived for it for as long
+    /// (late samples are merged later, once their hour is quiet again).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan CompactionDelay { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -31,7 +31,10 @@ public interface IHistoryStore
     /// <summary>Deletes a rollup tier's days (tier = bucket width in microseconds) that end before <paramref name="cutoff"/>.</summary>
     Task<long> DeleteRollupsBeforeAsync(long tier, DateTimeOffset cutoff, CancellationToken cancellationToken = default);
 
-    /// <summary>Compacts up to <paramref name="maxHours"/> agent-hours of new samples that end before <paramref name="before"/>; returns how many.</summary>
+    /// <summary>
+    /// Compacts up to <paramref name="maxHours"/> agent-hours of new samples that end before <paramref name="before"/> and
+    /// received nothing after it; returns how many.
+    /// </summary>
     Task<int> CompactAsync(DateTimeOffset before, int maxHours, CancellationToken cancellationToken = default);
 
     /// <summary>Converts up to <paramref name="maxRows"/> samples stored by a previous release; returns how many (0 once none are left).</summary>

@@ -23,9 +23,9 @@ public sealed partial class SqliteHistoryStore
             """, "@agent_no", "@agent_name", "@last_seen", "@interval", "@latest_ts", "@cpu", "@memory", "@disk");
 
         private readonly SqliteCommand _insert = Command(connection, """
-            INSERT INTO history_head (agent_no, ts, sample, network) VALUES (@agent_no, @ts, @sample, @network)
+            INSERT INTO history_head (agent_no, ts, received, sample, network) VALUES (@agent_no, @ts, @received, @sample, @network)
             ON CONFLICT DO NOTHING;
-            """, "@agent_no", "@ts", "@sample", "@network");
+            """, "@agent_no", "@ts", "@received", "@sample", "@network");
 
         // The block that would hold a timestamp: the agent's last block starting at or before it (one index seek).
         private readonly SqliteCommand _coveringBlock = Command(connection, """
@@ -119,6 +119,7 @@ public sealed partial class SqliteHistoryStore
 
             Set(_insert, "@agent_no", agentNo);
             Set(_insert, "@ts", ts);
+            Set(_insert, "@received", UnixMicroseconds.From(record.ReceivedAt));
             Set(_insert, "@sample", SampleRowCodec.Encode(_numbered));
             Set(_insert, "@network", StoredSample.Network(record.Sample));
             return _insert.ExecuteNonQuery();

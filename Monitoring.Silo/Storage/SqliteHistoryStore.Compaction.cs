@@ -10,8 +10,9 @@ public sealed partial class SqliteHistoryStore
     public const int MaxBlockSamples = 4096;
 
     /// <summary>
-    /// Compacts up to <paramref name="maxHours"/> agent-hours of head rows that end at or before <paramref name="before"/>,
-    /// each in one transaction: the hour's head rows and blocks are merged (a timestamp already in a block is kept once),
+    /// Compacts up to <paramref name="maxHours"/> agent-hours of head rows that end at or before <paramref name="before"/>
+    /// and that received no sample after it (an hour still being back-filled is merged once, when it goes quiet, or once it
+    /// holds a full block), each in one transaction: the hour's head rows and blocks are merged (a timestamp already in a block is kept once),
     /// written again as blocks, its rollup buckets replaced, and its head rows deleted. Returns how many hours it compacted.
     /// </summary>
     public async Task<int> CompactAsync(DateTimeOffset before, int maxHours, CancellationToken cancellationToken = default)
@@ -22,9 +23,11 @@ public sealed partial class SqliteHistoryStore
         {
             find.CommandText = $"""
                 SELECT agent_no, ts - ((ts % {Rollups.Hour}) + {Rollups.Hour}) % {Rollups.Hour} AS hour
-                FROM history_head WHERE ts < @before GROUP BY agent_no, hour LIMIT @max;
+                FROM history_head WHERE ts < @before GROUP BY agent_no, hour
+                HAVING max(received) < @quiet OR count(*) >= {MaxBlockSamples} LIMIT @max;
                 """;
             find.Parameters.AddWithValue("@before", Rollups.Floor(UnixMicroseconds.From(before), Rollups.Hour));
+            find.Parameters.AddWithValue("@quiet", UnixMicroseconds.From(before));
             find.Parameters.AddWithValue("@max", maxHours);
             await using var rows = await find.ExecuteReaderAsync(cancellationToken);
             while (await rows.ReadAsync(cancellationToken))

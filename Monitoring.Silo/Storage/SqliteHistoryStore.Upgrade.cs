@@ -48,7 +48,7 @@ public sealed partial class SqliteHistoryStore
         {
             insert.Transaction = transaction;
             insert.CommandText = """
-                INSERT INTO history_head (agent_no, ts, sample, network) VALUES (@agent_no, @ts, @sample, @network)
+                INSERT INTO history_head (agent_no, ts, received, sample, network) VALUES (@agent_no, @ts, @ts, @sample, @network)
                 ON CONFLICT DO NOTHING;
                 """;
             var agentNo = insert.Parameters.Add("@agent_no", SqliteType.Integer);

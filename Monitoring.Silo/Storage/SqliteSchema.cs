@@ -51,10 +51,12 @@ public static class SqliteSchema
             series_no INTEGER PRIMARY KEY,
             name TEXT NOT NULL UNIQUE);
 
-        -- Samples not compacted yet, one compact binary row each (series numbers and values), in append order per agent.
+        -- Samples not compacted yet, one compact binary row each (series numbers and values), in append order per agent;
+        -- received (when the silo stored it) lets the compactor wait for an hour to go quiet before merging late samples.
         CREATE TABLE IF NOT EXISTS history_head (
             agent_no INTEGER NOT NULL,
             ts INTEGER NOT NULL,
+            received INTEGER NOT NULL,
             sample BLOB NOT NULL,
             network TEXT NULL,
             PRIMARY KEY (agent_no, ts)) WITHOUT ROWID;

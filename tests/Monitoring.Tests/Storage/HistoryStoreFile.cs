@@ -37,11 +37,14 @@ public sealed class HistoryStoreFile : IDisposable
 
     public SqliteHistoryStore Store { get; }
 
-    /// <summary>Appends the samples in one batch through a fresh appender; returns how many were new.</summary>
-    public int Append(params MetricsReport[] samples)
+    /// <summary>Appends the samples in one batch through a fresh appender, each received at its own time; returns how many were new.</summary>
+    public int Append(params MetricsReport[] samples) => AppendReceived(null, samples);
+
+    /// <summary>Appends the samples in one batch, received at <paramref name="receivedAt"/> (at their own times when null).</summary>
+    public int AppendReceived(DateTimeOffset? receivedAt, params MetricsReport[] samples)
     {
         using var appender = Store.OpenAppender();
-        return appender.Commit([.. samples.Select(s => new HistoryRecord(s.AgentId!, s.Timestamp!.Value, s, MetricSeries.Detail(s), null))]);
+        return appender.Commit([.. samples.Select(s => new HistoryRecord(s.AgentId!, receivedAt ?? s.Timestamp!.Value, s, MetricSeries.Detail(s), null))]);
     }
 
     /// <summary>Compacts every hour of new samples that ends before <paramref name="before"/> (all of them by default).</summary>

@@ -98,6 +98,21 @@ public sealed class HistoryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task An_hour_still_being_back_filled_is_compacted_once_no_sample_arrived_for_the_compaction_delay()
+    {
+        var arrival = Hour0.AddHours(5);
+        var samples = Minutes(Hour0, 40);
+        _file.AppendReceived(arrival, samples[..20]);
+        _file.AppendReceived(arrival.AddMinutes(1), samples[20..]);
+
+        Assert.Equal(0, await _file.CompactAsync(before: arrival.AddSeconds(30)));
+        Assert.Equal(40, _file.Scalar("SELECT count(*) FROM history_head"));
+        Assert.Equal(1, await _file.CompactAsync(before: arrival.AddMinutes(1).AddSeconds(1)));
+        Assert.Equal(0, _file.Scalar("SELECT count(*) FROM history_head"));
+        AssertBuckets(samples, Hour0, 3600, await _file.QueryAsync(new HistoryQuery(_agent, Hour0, Hour0.AddHours(1), 3600, 10)));
+    }
+
+    [Fact]
     public async Task A_late_sample_in_a_compacted_hour_counts_once_before_and_after_the_next_compaction()
     {
         var samples = Minutes(Hour0, 60);
