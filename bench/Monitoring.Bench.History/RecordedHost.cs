@@ -6,8 +6,8 @@ namespace Monitoring.Bench.History;
 
 /// <summary>
 /// One agent replaying bodies that our real agent sent (recorded by bench/history.sh --record): each body in turn, from
-/// a start that differs per agent, with this agent's identity and the timestamp it is given. Only the identity and the
-/// time change; every value is as the real agent measured it.
+/// a start that differs per agent, with this agent's identity, the timestamp it is given and the load's interval. Only
+/// those change; every value is as the real agent measured it.
 /// </summary>
 public sealed class RecordedHost(int index, int intervalSeconds, IReadOnlyList<MetricsReport> recorded, int seed) : ISampleSource
 {
@@ -43,6 +43,7 @@ public sealed class RecordedHost(int index, int intervalSeconds, IReadOnlyList<M
             AgentId = SimulatedHost.AgentId(index),
             AgentName = _agentName,
             Timestamp = timestamp,
+            IntervalSeconds = intervalSeconds,
             System = body.System is { } system ? system with { Timestamp = timestamp } : null,
         };
     }
