@@ -22,6 +22,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ "$minutes" =~ ^[0-9]+$ && "$interval" =~ ^[0-9]+$ && "$interval" -gt 0 ]] || { echo "record-agent.sh: --minutes and --interval must be whole numbers" >&2; exit 2; }
 output="$(realpath -m "$output")"
+mkdir -p "$(dirname "$output")"
 work="$(mktemp -d "${TMPDIR:-/tmp}/monitoring-record.XXXXXX")"
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"

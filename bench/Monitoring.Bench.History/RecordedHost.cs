@@ -5,7 +5,7 @@ using Monitoring.Contracts;
 namespace Monitoring.Bench.History;
 
 /// <summary>
-/// One agent replaying bodies that our real agent sent (recorded by bench/history.sh --record): each body in turn, from
+/// One agent replaying bodies that our real agent sent (recorded by bench/record-agent.sh): each body in turn, from
 /// a start that differs per agent, with this agent's identity, the timestamp it is given and the load's interval. Only
 /// those change; every value is as the real agent measured it.
 /// </summary>

@@ -1,4 +1,4 @@
-// Soak benchmark: a fleet of simulated agents sends full samples at a fixed rate for a long time, while the silo
+// Soak benchmark: a fleet of simulated agents (or replayed real-agent bodies) sends full samples at a fixed rate for a long time, while the silo
 // compacts, rolls up and applies retention; memory must stay flat and every 2xx must be stored once. See bench/README.md.
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -46,7 +46,11 @@ var json = new MediaTypeHeaderValue("application/json");
 var start = DateTimeOffset.UtcNow.AddSeconds(1);
 var measured = start.AddMinutes(options.WarmupMinutes);
 var end = measured.AddMinutes(options.Minutes);
-var hosts = Enumerable.Range(0, options.Agents).Select(i => new SimulatedHost(i, options.IntervalSeconds, start, options.Seed)).ToArray();
+var hosts = Enumerable.Range(0, options.Agents)
+    .Select(ISampleSource (i) => options.Recorded is { } recorded
+        ? new RecordedHost(i, options.IntervalSeconds, recorded, options.Seed)
+        : new SimulatedHost(i, options.IntervalSeconds, start, options.Seed))
+    .ToArray();
 var order = Enumerable.Range(0, hosts.Length).OrderBy(i => hosts[i].Phase).ToArray();
 var minutes = new Minute[options.WarmupMinutes + options.Minutes + 1];
 for (var m = 0; m < minutes.Length; m++)
@@ -63,6 +67,9 @@ var before = Memory();
 
 Line(string.Create(CultureInfo.InvariantCulture,
     $"soak: {options.Agents} agents, one sample each every {options.IntervalSeconds} s ({(double)options.Agents / options.IntervalSeconds:0} samples/s), {options.WarmupMinutes} min warm-up + {options.Minutes} min measured, at most {options.InFlight} in flight; seed {options.Seed}"));
+Line(options.Recorded is { } bodies
+    ? string.Create(CultureInfo.InvariantCulture, $"bodies: {bodies.Count} recorded from the real agent ({bodies[0].Timestamp:HH:mm:ss}-{bodies[^1].Timestamp:HH:mm:ss}), replayed in turn, each agent from its own start")
+    : "bodies: simulated hosts (SimulatedHost)");
 Line($"resident memory before the first sample: {ResidentMemory.Of(options.Processes)}; load average {LoadAverage()}");
 
 using var gate = new SemaphoreSlim(options.InFlight);

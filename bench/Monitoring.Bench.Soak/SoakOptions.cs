@@ -1,4 +1,6 @@
 using System.Globalization;
+using Monitoring.Bench.History;
+using Monitoring.Contracts;
 
 namespace Monitoring.Bench.Soak;
 
@@ -18,6 +20,7 @@ public sealed record SoakOptions
           --minutes N           the measured window (default 30)
           --in-flight N         most requests in flight at once (default 256)
           --seed N              seed of the simulated hosts (default 1)
+          --samples PATH        replay the real agent's bodies recorded by bench/record-agent.sh instead of simulated hosts
           --out PATH            also write the report to this file
         """;
 
@@ -38,6 +41,9 @@ public sealed record SoakOptions
     public int Seed { get; init; } = 1;
 
     public string? Output { get; init; }
+
+    /// <summary>The real agent's recorded bodies to replay, or null for simulated hosts.</summary>
+    public IReadOnlyList<MetricsReport>? Recorded { get; init; }
 
     public static SoakOptions Parse(string[] args)
     {
@@ -65,6 +71,7 @@ public sealed record SoakOptions
                 "--in-flight" => options with { InFlight = Number(1, 4096) },
                 "--seed" => options with { Seed = Number(0, int.MaxValue) },
                 "--out" => options with { Output = Value() },
+                "--samples" => options with { Recorded = RecordedHost.Load(Value()) },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),
             };
         }
