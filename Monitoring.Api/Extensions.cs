@@ -31,8 +31,13 @@ public static partial class Extensions
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, MonitoringJsonContext.Default);
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer<BearerSecurityTransformer>();
+            options.AddOperationTransformer<BearerSecurityTransformer>();
+        });
         builder.AddAgentAuthentication();
+        builder.AddAccessControl();
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.UseOrleansClient(client =>

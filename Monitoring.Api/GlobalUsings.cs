@@ -1,1 +1,2 @@
 global using Microsoft.AspNetCore.Mvc;
+global using Monitoring.Api.Access;

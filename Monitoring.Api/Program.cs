@@ -12,6 +12,7 @@ builder.AddMonitoringApi();
 builder.AddDashboard();
 
 var app = builder.Build();
+app.WarnWhenOpen();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -20,7 +21,7 @@ app.UseDashboard();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi();
+app.MapOpenApi().RequireAuthorization(AccessControl.Read);
 app.MapDefaultEndpoints();
 app.MapMetricsApi();
 app.MapAgentsApi();

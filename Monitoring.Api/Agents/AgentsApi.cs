@@ -10,7 +10,7 @@ public static class AgentsApi
 {
     public static IEndpointRouteBuilder MapAgentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/v1/agents").WithTags("Agents");
+        var api = app.MapGroup("api/v1/agents").WithTags("Agents").RequireAuthorization(AccessControl.Read);
 
         api.MapGet("", ListAgents).WithName("ListAgents").WithSummary("Every agent ever seen, with status and headline values.");
         api.MapGet("{agent_id}", GetAgent).WithName("GetAgent").WithSummary("One agent's registration, status and headline values.").ProducesProblem(StatusCodes.Status404NotFound);

@@ -9,16 +9,17 @@ public static class AlertRulesApi
 {
     public static IEndpointRouteBuilder MapAlertRulesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/v1/alert-rules").WithTags("Alert rules").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        var api = app.MapGroup("api/v1/alert-rules").WithTags("Alert rules").ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAuthorization(AccessControl.Read);
 
         api.MapGet("", ListRules).WithName("ListAlertRules").WithSummary("Every rule and the rule set's version.");
         api.MapGet("export", Export).WithName("ExportAlertRules").WithSummary("The rules as a rules file (format=yaml|json), the format Alerting:RulesFile seeds from.");
         api.MapPost("preview", Preview).WithName("PreviewAlertRule")
             .WithSummary("Replay a rule (saved or not) over stored history: the transitions it would have made and the notifications it would have sent.");
         api.MapGet("{id}", GetRule).WithName("GetAlertRule").WithSummary("One rule.").ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("", CreateRule).WithName("CreateAlertRule").WithSummary("Add a rule; its id defaults to a slug of its name.");
-        api.MapPut("{id}", ReplaceRule).WithName("ReplaceAlertRule").WithSummary("Replace a rule.");
-        api.MapDelete("{id}", DeleteRule).WithName("DeleteAlertRule").WithSummary("Delete a rule.");
+        api.MapPost("", CreateRule).WithName("CreateAlertRule").WithSummary("Add a rule; its id defaults to a slug of its name.").RequireAuthorization(AccessControl.Admin);
+        api.MapPut("{id}", ReplaceRule).WithName("ReplaceAlertRule").WithSummary("Replace a rule.").RequireAuthorization(AccessControl.Admin);
+        api.MapDelete("{id}", DeleteRule).WithName("DeleteAlertRule").WithSummary("Delete a rule.").RequireAuthorization(AccessControl.Admin);
         return app;
     }
 

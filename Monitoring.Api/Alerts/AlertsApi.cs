@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Monitoring.Abstractions;
 using Monitoring.Abstractions.Alerting;
@@ -16,26 +17,29 @@ public static class AlertsApi
 
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/v1/alerts").WithTags("Alerts").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        var api = app.MapGroup("api/v1/alerts").WithTags("Alerts").ProducesProblem(StatusCodes.Status503ServiceUnavailable).RequireAuthorization(AccessControl.Read);
 
         api.MapGet("", ListAlerts).WithName("ListAlerts").WithSummary("Alerts by state (pending, firing, unknown, resolved; all when absent), of one agent or the fleet.");
         api.MapGet("history", GetHistory).WithName("GetAlertHistory").WithSummary("Every transition from `from` to `to` (default: the last 24 h), oldest first.");
-        api.MapPost("{id}/ack", Acknowledge).WithName("AcknowledgeAlert").WithSummary("Acknowledge an active alert: no reminders until it resolves, worsens or the acknowledgement expires.");
+        api.MapPost("{id}/ack", Acknowledge).WithName("AcknowledgeAlert").WithSummary("Acknowledge an active alert: no reminders until it resolves, worsens or the acknowledgement expires; `by` is the access token's name when tokens are configured.")
+            .RequireAuthorization(AccessControl.Admin);
 
-        var silences = app.MapGroup("api/v1/silences").WithTags("Alerts").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        var silences = app.MapGroup("api/v1/silences").WithTags("Alerts").ProducesProblem(StatusCodes.Status503ServiceUnavailable).RequireAuthorization(AccessControl.Read);
         silences.MapGet("", ListSilences).WithName("ListSilences").WithSummary("Every silence, expired ones included.");
-        silences.MapPost("", CreateSilence).WithName("CreateSilence").WithSummary("Silence the alerts that match, from starts_at (default now) to ends_at.");
-        silences.MapDelete("{id}", DeleteSilence).WithName("DeleteSilence").WithSummary("End a silence.");
+        silences.MapPost("", CreateSilence).WithName("CreateSilence").WithSummary("Silence the alerts that match, from starts_at (default now) to ends_at; `created_by` is the access token's name when tokens are configured.")
+            .RequireAuthorization(AccessControl.Admin);
+        silences.MapDelete("{id}", DeleteSilence).WithName("DeleteSilence").WithSummary("End a silence.").RequireAuthorization(AccessControl.Admin);
 
         app.MapGet("api/v1/notifications", ListNotifications).WithTags("Alerts").WithName("ListNotifications")
             .WithSummary("The newest notification attempts (every try of every delivery), of one alert or all.")
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable).RequireAuthorization(AccessControl.Read);
         return app;
     }
 
     public static async Task<Results<Ok<AlertView>, ValidationProblem, ProblemHttpResult>> Acknowledge(
-        string id, Acknowledgement acknowledgement, IGrainFactory grains, TimeProvider time)
+        string id, Acknowledgement acknowledgement, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
     {
+        acknowledgement = user.ActingName() is { } name ? acknowledgement with { By = name } : acknowledgement;
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(acknowledgement.By) || acknowledgement.By.Length > 200)
         {
@@ -69,8 +73,9 @@ public static class AlertsApi
     public static async Task<Ok<SilenceList>> ListSilences(IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IAlertRuleSetGrain>(0).GetSilences());
 
-    public static async Task<Results<Created<Silence>, ValidationProblem>> CreateSilence(Silence silence, IGrainFactory grains, TimeProvider time)
+    public static async Task<Results<Created<Silence>, ValidationProblem>> CreateSilence(Silence silence, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
     {
+        silence = user.ActingName() is { } name ? silence with { CreatedBy = name } : silence;
         var errors = new Dictionary<string, string[]>();
         if (SilenceValidator.Validate(silence, time.GetUtcNow(), errors) is not { } valid)
         {

@@ -39,9 +39,10 @@ public static class MetricsApi
             }
         }
 
-        api.MapGet("{agent_id}/latest", GetLatest).WithName("GetLatestMetrics").WithSummary("The agent's newest sample.").ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("{agent_id}/history", GetHistory).WithName("GetMetricsHistory").WithSummary("Raw samples, or per-step buckets with avg/min/max; `series` selects series by glob.").ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("{agent_id}", GetSeedHistory).WithName("GetMetricsSeedHistory").WithSummary("The seed's history shape over the last `hours` (default 24), oldest first.").ProducesProblem(StatusCodes.Status404NotFound);
+        var queries = api.MapGroup("").RequireAuthorization(AccessControl.Read);
+        queries.MapGet("{agent_id}/latest", GetLatest).WithName("GetLatestMetrics").WithSummary("The agent's newest sample.").ProducesProblem(StatusCodes.Status404NotFound);
+        queries.MapGet("{agent_id}/history", GetHistory).WithName("GetMetricsHistory").WithSummary("Raw samples, or per-step buckets with avg/min/max; `series` selects series by glob.").ProducesProblem(StatusCodes.Status404NotFound);
+        queries.MapGet("{agent_id}", GetSeedHistory).WithName("GetMetricsSeedHistory").WithSummary("The seed's history shape over the last `hours` (default 24), oldest first.").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

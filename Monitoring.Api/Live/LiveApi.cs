@@ -18,7 +18,7 @@ public static class LiveApi
 {
     public static IEndpointRouteBuilder MapLiveApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("api/v1/live").WithTags("Live")
+        app.MapGroup("api/v1/live").WithTags("Live").RequireAuthorization(AccessControl.Read)
             .MapGet("", Stream).WithName("LiveSamples")
             .WithSummary("Server-Sent Events: one `sample` event per acknowledged sample (all agents, or `agent_id`'s with every series).");
         return app;

@@ -9,7 +9,7 @@ public static class StorageApi
 {
     public static IEndpointRouteBuilder MapStorageApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("api/v1/storage").WithTags("Storage")
+        app.MapGroup("api/v1/storage").WithTags("Storage").RequireAuthorization(AccessControl.Read)
             .MapGet("", GetStorage).WithName("GetStorage")
             .WithSummary("Samples stored, bytes on disk per tier (head, raw blocks, 5-minute and 1-hour rollups) and bytes per sample.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

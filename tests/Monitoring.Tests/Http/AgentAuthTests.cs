@@ -8,7 +8,7 @@ namespace Monitoring.Tests.Http;
 
 /// <summary>
 /// The real API with agent tokens configured, on the shared cluster: ingest needs a known bearer token that may report
-/// for the sample's agent; anything else is a 401 or 403 ProblemDetails and stores nothing. Queries stay open.
+/// for the sample's agent; anything else is a 401 or 403 ProblemDetails and stores nothing. With no access token configured, queries stay open.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class AgentAuthTests(ClusterFixture fixture) : IAsyncLifetime
@@ -95,7 +95,7 @@ public sealed class AgentAuthTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Queries_need_no_token()
+    public async Task Queries_need_no_token_while_no_access_token_is_configured()
     {
         var agent = Samples.NewAgentId();
         Authorize(FleetToken);

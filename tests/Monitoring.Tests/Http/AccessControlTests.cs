@@ -1,0 +1,254 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Monitoring.Tests.Cluster;
+
+namespace Monitoring.Tests.Http;
+
+/// <summary>
+/// The real API with agent tokens and access tokens configured, on the shared cluster: every operation of the OpenAPI
+/// document is asked by each kind of caller, and a refusal changes nothing.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class AccessControlTests(ClusterFixture fixture) : IAsyncLifetime
+{
+    private const string AgentToken = "agent-token-0123456789abcdef";
+    private const string ReadToken = "read-token-0123456789abcdef";
+    private const string AdminToken = "admin-token-0123456789abcdef";
+
+    /// <summary>What each operation needs. An operation of the document without an entry here fails the matrix.</summary>
+    private static readonly Dictionary<string, Need> Needs = new()
+    {
+        ["ReportMetrics"] = Need.Agent,
+        ["ReportMetricsBatch"] = Need.Agent,
+        ["GetLatestMetrics"] = Need.Read,
+        ["GetMetricsHistory"] = Need.Read,
+        ["GetMetricsSeedHistory"] = Need.Read,
+        ["ListAgents"] = Need.Read,
+        ["GetAgent"] = Need.Read,
+        ["ListAlertRules"] = Need.Read,
+        ["ExportAlertRules"] = Need.Read,
+        ["PreviewAlertRule"] = Need.Read,
+        ["GetAlertRule"] = Need.Read,
+        ["CreateAlertRule"] = Need.Admin,
+        ["ReplaceAlertRule"] = Need.Admin,
+        ["DeleteAlertRule"] = Need.Admin,
+        ["ListAlerts"] = Need.Read,
+        ["GetAlertHistory"] = Need.Read,
+        ["AcknowledgeAlert"] = Need.Admin,
+        ["ListSilences"] = Need.Read,
+        ["CreateSilence"] = Need.Admin,
+        ["DeleteSilence"] = Need.Admin,
+        ["ListNotifications"] = Need.Read,
+        ["LiveSamples"] = Need.Read,
+        ["GetStorage"] = Need.Read,
+    };
+
+    private ApiFactory _api = null!;
+    private HttpClient _http = null!;
+
+    private enum Need
+    {
+        Agent,
+        Read,
+        Admin,
+    }
+
+    public ValueTask InitializeAsync()
+    {
+        _api = new ApiFactory(fixture.Cluster, settings: new Dictionary<string, string>
+        {
+            ["AgentAuth:Tokens:0:Token"] = AgentToken,
+            ["AccessTokens:0:Token"] = ReadToken,
+            ["AccessTokens:0:Role"] = "read",
+            ["AccessTokens:0:Name"] = "grafana",
+            // Given as its hash, so that the plain token sits in no configuration file.
+            ["AccessTokens:1:Token"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AdminToken))),
+            ["AccessTokens:1:Role"] = "admin",
+            ["AccessTokens:1:Name"] = "alice",
+        });
+        _api.StartServer();
+        _http = _api.CreateClient();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _api.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Every_operation_answers_each_kind_of_caller_as_its_role_allows()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var operations = await OperationsAsync();
+        Assert.Empty(operations.Select(o => o.Id).Except(Needs.Keys));
+        Assert.Empty(Needs.Keys.Except(operations.Select(o => o.Id)));
+
+        var answers = new List<string>();
+        foreach (var (id, method, path) in operations)
+        {
+            foreach (var caller in (string?[])[null, AgentToken, ReadToken, AdminToken])
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), Fill(path));
+                if (method is "POST" or "PUT")
+                {
+                    request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+                }
+
+                if (caller is not null)
+                {
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", caller);
+                }
+
+                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+                var expected = Expected(Needs[id], caller);
+                var refused = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
+                if (expected is { } status ? response.StatusCode != status : refused)
+                {
+                    answers.Add($"{method} {path} as {Name(caller)}: {(int)response.StatusCode}, expected {(expected is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : "not 401/403")}");
+                }
+
+                if (expected == HttpStatusCode.Unauthorized)
+                {
+                    Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+                }
+            }
+        }
+
+        Assert.Empty(answers);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_needs_a_token_and_declares_the_bearer_scheme()
+    {
+        var anonymous = await _http.FetchAsync("/openapi/v1.json");
+        Authorize(ReadToken);
+        var document = await (await _http.FetchAsync("/openapi/v1.json")).ReadJsonAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
+        Assert.Equal(("http", "bearer"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("scheme").GetString()));
+        var deleteRule = document.GetProperty("paths").GetProperty("/api/v1/alert-rules/{id}").GetProperty("delete");
+        Assert.True(deleteRule.GetProperty("security")[0].TryGetProperty("bearer", out _));
+        Assert.True(deleteRule.GetProperty("responses").TryGetProperty("403", out _));
+    }
+
+    [Fact]
+    public async Task A_read_token_changes_no_rule_and_no_silence()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var ruleId = "access_" + Guid.NewGuid().ToString("N")[..12];
+        var rule = $$"""{"id": "{{ruleId}}", "name": "load high", "metric": "load.load1", "comparator": ">", "threshold": 4}""";
+        Authorize(AdminToken);
+        Assert.Equal(HttpStatusCode.Created, (await _http.PostRawAsync("/api/v1/alert-rules", rule)).StatusCode);
+        var before = await (await _http.FetchAsync($"/api/v1/alert-rules/{ruleId}")).Content.ReadAsStringAsync(ct);
+        var silencesBefore = await (await _http.FetchAsync("/api/v1/silences")).Content.ReadAsStringAsync(ct);
+
+        Authorize(ReadToken);
+        var replace = await _http.PutAsync($"/api/v1/alert-rules/{ruleId}", new StringContent(rule.Replace("4}", "1}", StringComparison.Ordinal), Encoding.UTF8, "application/json"), ct);
+        var delete = await _http.DeleteAsync($"/api/v1/alert-rules/{ruleId}", ct);
+        var silence = await _http.PostRawAsync("/api/v1/silences", $$"""{"matchers": {"agent_id": "*"}, "ends_at": "{{DateTimeOffset.UtcNow.AddDays(1):O}}"}""");
+
+        await AssertProblemAsync(replace, HttpStatusCode.Forbidden, "role may not do this");
+        await AssertProblemAsync(delete, HttpStatusCode.Forbidden, "role may not do this");
+        await AssertProblemAsync(silence, HttpStatusCode.Forbidden, "role may not do this");
+        Authorize(AdminToken);
+        Assert.Equal(before, await (await _http.FetchAsync($"/api/v1/alert-rules/{ruleId}")).Content.ReadAsStringAsync(ct));
+        Assert.Equal(silencesBefore, await (await _http.FetchAsync("/api/v1/silences")).Content.ReadAsStringAsync(ct));
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/api/v1/alert-rules/{ruleId}", ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_silence_is_created_by_the_tokens_name_not_by_the_name_in_its_body()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Authorize(AdminToken);
+
+        var created = await _http.PostRawAsync("/api/v1/silences",
+            $$"""{"matchers": {"agent_id": "nobody-{{Guid.NewGuid():N}}"}, "ends_at": "{{DateTimeOffset.UtcNow.AddHours(1):O}}", "created_by": "mallory"}""");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var silence = await created.ReadJsonAsync();
+        Assert.Equal("alice", silence.GetProperty("created_by").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/api/v1/silences/{silence.GetProperty("id").GetString()}", ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unknown_access_token_is_refused_with_401()
+    {
+        Authorize(ReadToken + "X");
+
+        var response = await _http.FetchAsync("/api/v1/agents");
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "not recognised");
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+    }
+
+    [Theory]
+    [InlineData("short-token", "read")]
+    [InlineData("read-token-0123456789abcdef", "owner")]
+    [InlineData("sha256:abc", "admin")]
+    public async Task An_access_token_that_is_unsafe_or_has_no_known_role_stops_the_api_at_start(string token, string role)
+    {
+        await using var api = new ApiFactory(fixture.Cluster, settings: new Dictionary<string, string>
+        {
+            ["AccessTokens:0:Token"] = token,
+            ["AccessTokens:0:Role"] = role,
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(api.StartServer);
+
+        Assert.Contains("AccessTokens:N:Token", error.Message, StringComparison.Ordinal);
+    }
+
+    private static HttpStatusCode? Expected(Need need, string? caller) => need switch
+    {
+        Need.Agent => caller == AgentToken ? null : HttpStatusCode.Unauthorized,
+        Need.Read => caller is ReadToken or AdminToken ? null : HttpStatusCode.Unauthorized,
+        _ => caller switch
+        {
+            AdminToken => null,
+            ReadToken => HttpStatusCode.Forbidden,
+            _ => HttpStatusCode.Unauthorized,
+        },
+    };
+
+    private static string Name(string? caller) => caller switch
+    {
+        null => "anonymous",
+        AgentToken => "agent",
+        ReadToken => "read",
+        _ => "admin",
+    };
+
+    /// <summary>Path parameters filled with ids that exist nowhere: an allowed call then answers 4xx and changes nothing.</summary>
+    private static string Fill(string path) => path
+        .Replace("{agent_id}", "no-such-agent", StringComparison.Ordinal)
+        .Replace("{id}", "no_such_id", StringComparison.Ordinal);
+
+    private async Task<List<(string Id, string Method, string Path)>> OperationsAsync()
+    {
+        Authorize(AdminToken);
+        var document = await (await _http.FetchAsync("/openapi/v1.json")).ReadJsonAsync();
+        _http.DefaultRequestHeaders.Authorization = null;
+        return [.. document.GetProperty("paths").EnumerateObject().SelectMany(path => path.Value.EnumerateObject()
+            .Where(operation => operation.Value.ValueKind == JsonValueKind.Object && operation.Value.TryGetProperty("operationId", out _))
+            .Select(operation => (operation.Value.GetProperty("operationId").GetString()!, operation.Name.ToUpperInvariant(), path.Name)))];
+    }
+
+    private void Authorize(string token) => _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string title)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.ReadJsonAsync();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.Contains(title, problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+}
