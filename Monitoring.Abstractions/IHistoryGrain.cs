@@ -21,6 +21,10 @@ public interface IHistoryGrain : IGrainWithIntegerKey
     /// <summary>What history holds, per tier, and the bytes it takes.</summary>
     [Alias("GetStorage")]
     Task<StorageStats> GetStorage();
+
+    /// <summary>How long raw samples are kept (the silo's <c>Retention:History</c>); zero when they are kept forever.</summary>
+    [Alias("GetRawRetention")]
+    Task<TimeSpan> GetRawRetention();
 }
 
 /// <summary>

@@ -39,6 +39,7 @@ public static partial class Extensions
         builder.AddAgentAuthentication();
         builder.AddAccessControl();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RawRetention>();
 
         builder.UseOrleansClient(client =>
         {

@@ -11,7 +11,7 @@ public sealed record MetricsReport
     [JsonPropertyName("agent_name")]
     public string? AgentName { get; init; }
 
-    [JsonPropertyName("timestamp")]
+    [JsonPropertyName("timestamp"), JsonConverter(typeof(TimeWithOffsetConverter))]
     public DateTimeOffset? Timestamp { get; init; }
 
     /// <summary>The agent's collection interval in seconds; liveness counts an agent down after three missed intervals.</summary>
@@ -31,7 +31,7 @@ public sealed record MetricsReport
 
 public sealed record SystemMetrics
 {
-    [JsonPropertyName("timestamp")]
+    [JsonPropertyName("timestamp"), JsonConverter(typeof(TimeWithOffsetConverter))]
     public DateTimeOffset? Timestamp { get; init; }
 
     [JsonPropertyName("cpu_percent")]

@@ -33,6 +33,10 @@ public static partial class AlertRuleValidator
         {
             Fail("name", "name is required, at most 200 characters.");
         }
+        else if (TextRules.HasUnsafeCharacter(name))
+        {
+            Fail("name", "name " + TextRules.UnsafeMessage);
+        }
 
         var id = string.IsNullOrEmpty(rule.Id) && !string.IsNullOrEmpty(name) ? Slug(name) : rule.Id;
         if (id is null || !RuleIdPattern().IsMatch(id))
@@ -244,6 +248,10 @@ public static partial class AlertRuleValidator
             {
                 fail($"labels.{key}", "A label value is a string of at most 500 characters.");
             }
+            else if (TextRules.HasUnsafeCharacter(value))
+            {
+                fail($"labels.{key}", "A label value " + TextRules.UnsafeMessage);
+            }
         }
     }
 
@@ -259,13 +267,13 @@ public static partial class AlertRuleValidator
         return text.Length > 64 ? text[..64] : text;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\z")]
     private static partial Regex RuleIdPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}\z")]
     private static partial Regex AgentIdPattern();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,63}\z")]
     private static partial Regex LabelNamePattern();
 
     [GeneratedRegex("""
@@ -280,7 +288,7 @@ public static partial class AlertRuleValidator
         |diskio\[[^\[\]]+\]\.(read|write)_bytes_per_sec
         |net\[[^\[\]]+\]\.(rx|tx)_(bytes|packets|errors|drops)_per_sec
         |agent\.(spool_depth|oldest_unsent_seconds|dropped_total|rejected_total|clock_offset_ms)
-        |check\[[^\[\]]+\]\.(latency_ms|reachable))$
+        |check\[[^\[\]]+\]\.(latency_ms|reachable))\z
         """, RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex KnownMetricPattern();
 }

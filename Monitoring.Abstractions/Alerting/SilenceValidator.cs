@@ -29,9 +29,9 @@ public static partial class SilenceValidator
 
             foreach (var (key, value) in matchers.Labels ?? new Dictionary<string, string>())
             {
-                if (!LabelNamePattern().IsMatch(key) || value is null)
+                if (!LabelNamePattern().IsMatch(key) || value is null || TextRules.HasUnsafeCharacter(value))
                 {
-                    errors[$"matchers.labels.{key}"] = ["A label matcher is a valid label name with a string value."];
+                    errors[$"matchers.labels.{key}"] = ["A label matcher is a valid label name with a string value that " + TextRules.UnsafeMessage];
                 }
             }
         }
@@ -50,13 +50,17 @@ public static partial class SilenceValidator
         {
             errors["comment"] = ["created_by is at most 200 and comment at most 2000 characters."];
         }
+        else if (TextRules.HasUnsafeCharacter(silence.CreatedBy))
+        {
+            errors["created_by"] = ["created_by " + TextRules.UnsafeMessage];
+        }
 
         return errors.Count > before ? null : silence with { StartsAt = starts };
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._*?-]{1,200}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._*?-]{1,200}\z")]
     private static partial Regex GlobPattern();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,63}\z")]
     private static partial Regex LabelNamePattern();
 }

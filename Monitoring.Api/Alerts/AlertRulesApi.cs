@@ -102,8 +102,17 @@ public static class AlertRulesApi
         }
 
         var to = request.To ?? time.GetUtcNow();
+        if (!TimeParameter.Supported(to, "to", errors))
+        {
+            to = time.GetUtcNow();
+        }
+
         var from = request.From ?? to - TimeSpan.FromDays(1);
-        if (from >= to || to - from > MaxPreviewRange)
+        if (!TimeParameter.Supported(from, "from", errors))
+        {
+            from = to - TimeSpan.FromDays(1);
+        }
+        else if (from >= to || to - from > MaxPreviewRange)
         {
             errors["from"] = [$"from must be earlier than to, at most {MaxPreviewRange.TotalDays} days before it."];
         }

@@ -47,11 +47,11 @@ public static class MetricsApi
     }
 
     public static async Task<Results<Ok<IngestAccepted>, ValidationProblem, ProblemHttpResult>> Report(
-        MetricsReport sample, ClaimsPrincipal user, IOptions<AgentAuthOptions> auth, IGrainFactory grains, LiveFeed live, TimeProvider time)
+        MetricsReport sample, ClaimsPrincipal user, IOptions<AgentAuthOptions> auth, IGrainFactory grains, LiveFeed live, RawRetention retention, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
-        SampleValidator.Validate(sample, now, string.Empty, errors);
+        SampleValidator.Validate(sample, now, await retention.OldestAcceptedAsync(now), string.Empty, errors);
         if (errors.Count > 0)
         {
             Rejected.Add(1);
@@ -70,7 +70,7 @@ public static class MetricsApi
     }
 
     public static async Task<Results<Ok<IngestAccepted>, ValidationProblem, ProblemHttpResult>> ReportBatch(
-        MetricsReport[] samples, ClaimsPrincipal user, IOptions<AgentAuthOptions> auth, IGrainFactory grains, LiveFeed live, TimeProvider time)
+        MetricsReport[] samples, ClaimsPrincipal user, IOptions<AgentAuthOptions> auth, IGrainFactory grains, LiveFeed live, RawRetention retention, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
@@ -80,6 +80,7 @@ public static class MetricsApi
         }
         else
         {
+            var oldest = await retention.OldestAcceptedAsync(now);
             for (var i = 0; i < samples.Length; i++)
             {
                 if (samples[i] is null)
@@ -88,7 +89,7 @@ public static class MetricsApi
                     continue;
                 }
 
-                SampleValidator.Validate(samples[i], now, $"[{i}].", errors);
+                SampleValidator.Validate(samples[i], now, oldest, $"[{i}].", errors);
             }
         }
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
+using Monitoring.Abstractions;
 using Monitoring.Contracts;
 
 namespace Monitoring.Api.Ingest;
@@ -14,13 +16,16 @@ public static partial class SampleValidator
     private static readonly HashSet<string> CheckStatuses = new(StringComparer.Ordinal) { "up", "down", "degraded" };
     private static readonly HashSet<string> CheckKinds = new(StringComparer.Ordinal) { "icmp", "tcp", "http" };
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}\z")]
     public static partial Regex AgentIdPattern();
 
     public static bool IsValidAgentId(string? agentId) => agentId is not null && AgentIdPattern().IsMatch(agentId);
 
-    /// <summary>Adds the sample's violations to <paramref name="errors"/>, each field prefixed with <paramref name="prefix"/>.</summary>
-    public static void Validate(MetricsReport sample, DateTimeOffset now, string prefix, Dictionary<string, string[]> errors)
+    /// <summary>
+    /// Adds the sample's violations to <paramref name="errors"/>, each field prefixed with <paramref name="prefix"/>;
+    /// <paramref name="oldest"/> is the oldest timestamp raw history keeps (null: no limit).
+    /// </summary>
+    public static void Validate(MetricsReport sample, DateTimeOffset now, DateTimeOffset? oldest, string prefix, Dictionary<string, string[]> errors)
     {
         void Fail(string field, string message) => errors[prefix + field] = [message];
 
@@ -33,10 +38,7 @@ public static partial class SampleValidator
             Fail("agent_id", "agent_id must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' or '-'.");
         }
 
-        if (sample.AgentName is { Length: > MaxAgentNameLength })
-        {
-            Fail("agent_name", $"agent_name must be at most {MaxAgentNameLength} characters.");
-        }
+        Text(sample.AgentName, "agent_name", MaxAgentNameLength, Fail);
 
         if (sample.Timestamp is not { } timestamp)
         {
@@ -45,6 +47,12 @@ public static partial class SampleValidator
         else if (timestamp - now > MaxClockSkew)
         {
             Fail("timestamp", "timestamp is more than 5 minutes in the future; check the agent's clock.");
+        }
+        else if (timestamp < (oldest ?? DateTimeOffset.UnixEpoch))
+        {
+            Fail("timestamp", oldest is { } limit
+                ? string.Create(CultureInfo.InvariantCulture, $"timestamp is older than raw history keeps (the silo's Retention:History is {now - limit:c}: nothing before {limit.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}); it would be deleted, so it was not stored.")
+                : "timestamp must not be before 1970-01-01T00:00:00Z.");
         }
 
         if (sample.IntervalSeconds is { } interval && !(double.IsFinite(interval) && interval > 0 && interval <= 86_400))
@@ -232,6 +240,10 @@ public static partial class SampleValidator
         {
             fail(field, $"{field} must be at most {maxLength} characters.");
         }
+        else if (TextRules.HasUnsafeCharacter(value))
+        {
+            fail(field, $"{field} {TextRules.UnsafeMessage}");
+        }
     }
 
     private static void OptionalPercent(double? value, string field, Action<string, string> fail)
@@ -263,15 +275,8 @@ public static partial class SampleValidator
             fail(path, "A network check names either a host or a url.");
         }
 
-        if (check.Host is { Length: > 255 })
-        {
-            fail($"{path}.host", "host must be at most 255 characters.");
-        }
-
-        if (check.Url is { Length: > 2048 })
-        {
-            fail($"{path}.url", "url must be at most 2048 characters.");
-        }
+        Text(check.Host, $"{path}.host", 255, fail);
+        Text(check.Url, $"{path}.url", 2048, fail);
 
         if (check.Port is { } port && port is < 0 or > 65535)
         {

@@ -1,13 +1,14 @@
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
 using Monitoring.Silo.Storage;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace Monitoring.Silo.History;
 
 /// <summary>Serves history and fleet-list queries from the store on whichever silo receives them.</summary>
 [StatelessWorker]
-public sealed class HistoryGrain(HistoryReader reader, IHistoryStore store) : Grain, IHistoryGrain
+public sealed class HistoryGrain(HistoryReader reader, IHistoryStore store, IOptions<RetentionOptions> retention) : Grain, IHistoryGrain
 {
     public Task<HistoryResponse?> Query(HistoryQuery query) => reader.QueryAsync(query);
 
@@ -17,4 +18,6 @@ public sealed class HistoryGrain(HistoryReader reader, IHistoryStore store) : Gr
     public Task<AgentList> ListAgents() => reader.ListAgentsAsync();
 
     public Task<StorageStats> GetStorage() => store.GetStatsAsync();
+
+    public Task<TimeSpan> GetRawRetention() => Task.FromResult(retention.Value.History);
 }

@@ -213,4 +213,38 @@ public sealed class DashboardTests(DashboardFixture fixture)
         Assert.Empty(browser.Dialogs);
         Assert.Empty(browser.Errors);
     }
+
+    [Fact]
+    public async Task A_sample_whose_optional_fields_are_all_null_renders_on_every_page()
+    {
+        var id = Samples.NewAgentId("nulls");
+        using var http = fixture.Cluster.CreateClient();
+        var body = $$$"""
+            {"agent_id": "{{{id}}}", "agent_name": null, "timestamp": "{{{Samples.RecentTime(30):O}}}", "interval_seconds": null,
+             "system": {"timestamp": null, "cpu_percent": 12.5,
+               "memory": {"total": null, "available": null, "used": null, "percent": 40},
+               "disk": {"total": null, "used": null, "free": null, "percent": 50},
+               "cpu": {"count": null, "per_core": null, "user": null, "system": null, "iowait": null, "steal": null},
+               "load": {"load1": null, "load5": null, "load15": null},
+               "swap": {"total": null, "used": null, "free": null, "percent": null},
+               "disks": null, "disk_io": null, "interfaces": null, "uptime_seconds": null, "boot_time": null},
+             "network": [{"host": "db.internal", "port": null, "url": null, "status_code": null, "status": "up", "latency_ms": null, "error": null, "kind": null}],
+             "agent": {"version": null, "os": null, "spool_depth": null, "spool_bytes": null, "oldest_unsent_seconds": null,
+               "dropped_total": null, "dropped": null, "rejected_total": null, "clock_offset_ms": null}}
+            """;
+        Assert.Equal(HttpStatusCode.OK, (await http.PostRawAsync("/api/v1/metrics", body)).StatusCode);
+
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        await page.GotoAsync("./");
+        await Expect(page.Locator($"[data-agent-id='{id}']")).ToHaveCountAsync(1);
+        await page.GotoAsync($"agent.html?id={id}");
+        await Expect(page.Locator("#info")).ToContainTextAsync("Clock offset–");
+        await Expect(page.Locator("#checks")).ToContainTextAsync("db.internal");
+        await page.GotoAsync("alerts.html");
+        await Expect(page.Locator("#live-state")).ToHaveAttributeAsync("data-state", "live", Soon);
+        await Expect(page.Locator("#rules tr").First).ToBeVisibleAsync();
+
+        Assert.Empty(browser.ScriptErrors);
+    }
 }

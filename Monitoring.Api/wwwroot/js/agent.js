@@ -228,11 +228,11 @@ function renderInfo() {
     ['Booted', formatTime(system.boot_time)],
     ['CPUs', system.cpu?.count ?? '–'],
     ['Memory', system.memory?.total ? `${formatBytes(system.memory.used)} of ${formatBytes(system.memory.total)}` : formatPercent(system.memory?.percent)],
-    ['Spool', agent.spool_depth === undefined ? '–' : `${agent.spool_depth} unsent (${formatBytes(agent.spool_bytes)})`],
+    ['Spool', agent.spool_depth == null ? '–' : `${agent.spool_depth} unsent (${formatBytes(agent.spool_bytes)})`],
     ['Oldest unsent', formatDuration(agent.oldest_unsent_seconds)],
     ['Dropped', agent.dropped_total ?? '–'],
     ['Rejected', agent.rejected_total ?? '–'],
-    ['Clock offset', agent.clock_offset_ms === undefined ? '–' : `${agent.clock_offset_ms.toFixed(1)} ms`],
+    ['Clock offset', agent.clock_offset_ms == null ? '–' : `${agent.clock_offset_ms.toFixed(1)} ms`],
   ];
   document.getElementById('info').replaceChildren(...rows.flatMap(([term, value]) => [el('dt', { text: term }), el('dd', { text: value })]));
   const checks = latest?.network ?? [];

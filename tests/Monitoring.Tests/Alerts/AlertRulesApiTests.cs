@@ -102,6 +102,9 @@ public sealed class AlertRulesApiTests(ClusterFixture fixture)
         { "bad id", "\"id\": \"ID\"", "\"id\": \"has space\"", "id" },
         { "missing name", "\"name\": \"load high\", ", "", "name" },
         { "threshold as a string", "\"threshold\": 4", "\"threshold\": \"4\"", "threshold" },
+        { "name with a newline", "\"name\": \"load high\"", "\"name\": \"load high\\nfake line\"", "name" },
+        { "label value with a bidi override", "{\"team\": \"ops\"}", "{\"team\": \"o\\u202Eps\"}", "labels.team" },
+        { "id with a final newline", "\"id\": \"ID\"", "\"id\": \"ID\\n\"", "id" },
     };
 
     [Theory]

@@ -131,12 +131,41 @@ public sealed class QueryApiTests(ClusterFixture fixture)
     [InlineData("series=", "series")]
     [InlineData("series=cpu_percent,,disk.percent", "series")]
     [InlineData("series=cpu%01", "series")]
+    [InlineData("to=0001-01-01T00:00:00Z", "to")]
+    [InlineData("from=0001-01-01T00:00:00Z", "from")]
+    [InlineData("to=9999-12-31T23:59:59Z", "to")]
     public async Task Bad_history_parameters_are_400_problems_naming_the_parameter(string query, string field)
     {
         var agentId = Samples.NewAgentId();
         await _http.PostSampleAsync(Samples.Sample(agentId, Samples.RecentTime()));
 
         var response = await _http.FetchAsync($"/api/v1/metrics/{agentId}/history?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Theory]
+    [InlineData("/api/v1/alerts/history?to=0001-01-01T00:00:00Z", "to")]
+    [InlineData("/api/v1/alerts/history?from=0001-01-01T00:00:00Z", "from")]
+    [InlineData("/api/v1/alerts/history?from=2026-11-25T10:00:00Z&to=2026-11-25T09:00:00Z", "from")]
+    public async Task A_time_out_of_range_or_an_inverted_range_is_400_on_the_alert_history(string path, string field)
+    {
+        var response = await _http.FetchAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Theory]
+    [InlineData("\"to\": \"0001-01-01T00:00:00Z\"", "to")]
+    [InlineData("\"from\": \"0001-01-01T00:00:00Z\"", "from")]
+    [InlineData("\"from\": \"2026-11-25T10:00:00Z\", \"to\": \"2026-11-25T09:00:00Z\"", "from")]
+    public async Task A_time_out_of_range_or_an_inverted_range_is_400_on_the_rule_preview(string range, string field)
+    {
+        var body = $$"""{"rule": {"name": "cpu", "metric": "cpu_percent", "comparator": ">", "threshold": 90}, {{range}}}""";
+
+        var response = await _http.PostRawAsync("/api/v1/alert-rules/preview", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty(field, out _));

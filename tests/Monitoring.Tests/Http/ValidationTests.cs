@@ -65,6 +65,15 @@ public sealed class ValidationTests(ClusterFixture fixture)
         { "timestamp missing", "\"timestamp\": \"TIME\", ", "", "timestamp" },
         { "timestamp more than 5 minutes ahead", "\"TIME\"", "\"FUTURE\"", "timestamp" },
         { "interval not positive", "\"agent_name\": \"n\",", "\"agent_name\": \"n\", \"interval_seconds\": 0,", "interval_seconds" },
+        { "agent_id with a final newline", "\"agent_id\": \"AGENT\"", "\"agent_id\": \"AGENT\\n\"", "agent_id" },
+        { "agent_name with a control character", "\"agent_name\": \"n\"", "\"agent_name\": \"n\\u0007\"", "agent_name" },
+        { "agent_name with a bidi override", "\"agent_name\": \"n\"", "\"agent_name\": \"web-\\u202E10\"", "agent_name" },
+        { "agent_name with a zero-width space", "\"agent_name\": \"n\"", "\"agent_name\": \"web\\u200B01\"", "agent_name" },
+        { "check host with a newline", "\"host\": \"h\"", "\"host\": \"h\\nX-Injected: 1\"", "network[0].host" },
+        { "timestamp without a time of day", "\"TIME\"", "\"2026-12-04\"", "timestamp" },
+        { "timestamp without an offset", "\"TIME\"", "\"2026-12-04T10:00:00\"", "timestamp" },
+        { "timestamp in 1970", "\"TIME\"", "\"1970-01-01T00:00:00Z\"", "timestamp" },
+        { "timestamp older than raw history keeps", "\"TIME\"", "\"OLD\"", "timestamp" },
     };
 
     /// <summary>Each rule of the optional detail, as the edit that breaks <see cref="ValidDetailed"/>.</summary>
@@ -94,6 +103,8 @@ public sealed class ValidationTests(ClusterFixture fixture)
         { "disk device missing", "\"device\": \"sda\", ", "", "system.disk_io[0].device" },
         { "disk device name too long", "\"device\": \"sda\"", $"\"device\": \"{new string('s', 257)}\"", "system.disk_io[0].device" },
         { "interface drops negative", "\"tx_drops_per_sec\": 0.1", "\"tx_drops_per_sec\": -0.1", "system.interfaces[0].tx_drops_per_sec" },
+        { "mount point with a bidi isolate", "\"mount\": \"/home\"", "\"mount\": \"/home\\u2066x\"", "system.disks[1].mount" },
+        { "fs type with a control character", "\"fs_type\": \"xfs\"", "\"fs_type\": \"x\\u001bfs\"", "system.disks[1].fs_type" },
         { "interface name too long", "\"name\": \"eth0\"", $"\"name\": \"{new string('e', 257)}\"", "system.interfaces[0].name" },
         { "interface twice", "\"interfaces\": [", "\"interfaces\": [{\"name\": \"eth0\"}, ", "system.interfaces[1].name" },
         { "too many interfaces", "\"interfaces\": [", $"\"interfaces\": [{string.Concat(Enumerable.Range(0, 512).Select(i => $"{{\"name\": \"veth{i}\"}}, "))}", "system.interfaces" },
@@ -121,6 +132,7 @@ public sealed class ValidationTests(ClusterFixture fixture)
             .Replace("AGENT", agentId, StringComparison.Ordinal)
             .Replace("BOOT", DateTimeOffset.UtcNow.AddHours(-1).ToString("O", CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("FUTURE", DateTimeOffset.UtcNow.AddMinutes(6).ToString("O", CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("OLD", DateTimeOffset.UtcNow.AddDays(-31).ToString("O", CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("TIME", DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O", CultureInfo.InvariantCulture), StringComparison.Ordinal);
         var rowsBefore = fixture.StoredSamples();
 
