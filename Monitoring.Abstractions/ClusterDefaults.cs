@@ -12,4 +12,14 @@ public static class ClusterDefaults
     public const string GatewayAddress = "127.0.0.1";
     public const string ServiceId = "monitoring";
     public const string ClusterId = "monitoring";
+
+    /// <summary>
+    /// How long the API waits for a grain call before answering 503: a request caught in flight by a silo's death is
+    /// answered within 5 s (this plus the answer's way back), not after Orleans' default 30 s. Ingest commits and queries
+    /// take milliseconds.
+    /// </summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(4);
+
+    /// <summary>The calls that replay or scan long stretches of history (rule previews, alert history) wait this long instead.</summary>
+    public const string LongCallTimeout = "00:00:30";
 }

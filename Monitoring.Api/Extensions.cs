@@ -40,6 +40,7 @@ public static partial class Extensions
         builder.AddAccessControl();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RawRetention>();
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
 
         builder.UseOrleansClient(client =>
         {
@@ -57,6 +58,7 @@ public static partial class Extensions
                 });
             }
 
+            client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ClusterDefaults.CallTimeout);
             client.AddActivityPropagation();
             client.Services.AddSerializer(serializer => serializer.AddMonitoringContracts());
             client.UseConnectionRetryFilter<RetryUntilSiloAnswers>();

@@ -29,6 +29,7 @@ public static class Extensions
 
             silo.AddMonitoring(builder.Configuration);
         });
+        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         return builder;
     }
 

@@ -14,9 +14,9 @@ public interface IAlertQueryGrain : IGrainWithIntegerKey
     Task<NotificationList> Notifications(string? alertId, int limit);
 
     /// <summary>Replays a validated rule over stored history: of one agent, or of every agent in its scope.</summary>
-    [Alias("Preview")]
+    [Alias("Preview"), ResponseTimeout(ClusterDefaults.LongCallTimeout)]
     Task<AlertRulePreview> Preview(AlertRule rule, string? agentId, DateTimeOffset from, DateTimeOffset to);
 
-    [Alias("History")]
+    [Alias("History"), ResponseTimeout(ClusterDefaults.LongCallTimeout)]
     Task<AlertHistory> History(DateTimeOffset from, DateTimeOffset to, string? agentId);
 }

@@ -29,7 +29,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         }
         else
         {
-            LogUnavailable(logger, exception);
+            LogUnavailable(logger, exception.GetType().Name, exception.Message);
+            LogUnavailableDetail(logger, exception);
             problem = new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
@@ -45,6 +46,10 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     private static string FieldName(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$').TrimStart('.');
 
-    [LoggerMessage(1, LogLevel.Error, "A request failed inside the cluster; answered 503")]
-    private static partial void LogUnavailable(ILogger logger, Exception exception);
+    /// <summary>One line per 503: during an outage every request fails the same way, and stack traces would bury the log.</summary>
+    [LoggerMessage(1, LogLevel.Error, "A request failed inside the cluster ({ExceptionType}: {Reason}); answered 503")]
+    private static partial void LogUnavailable(ILogger logger, string exceptionType, string reason);
+
+    [LoggerMessage(2, LogLevel.Debug, "The failure behind the last 503")]
+    private static partial void LogUnavailableDetail(ILogger logger, Exception exception);
 }

@@ -44,6 +44,15 @@ public interface IHistoryStore
     Task<StorageStats> GetStatsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Takes the store's write lock and lets it go, waiting at most <paramref name="timeout"/> for it: throws when the store
+    /// cannot be written now (locked beyond the timeout, read-only, gone). Its free disk space is <see cref="FreeDiskBytes"/>.
+    /// </summary>
+    Task ProbeWriteAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>The bytes an unprivileged writer may still use on the store's file system, or null when it has no file.</summary>
+    long? FreeDiskBytes();
+
+    /// <summary>
     /// Deletes alert transitions, notification attempts, resolved alerts and deliveries that gave up, dated before
     /// <paramref name="cutoff"/>; a delivery still pending is never deleted. Returns how many rows went.
     /// </summary>

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Monitoring.Contracts;
 using Monitoring.Silo.History;
 
@@ -5,6 +6,29 @@ namespace Monitoring.Silo.Storage;
 
 public sealed partial class SqliteHistoryStore
 {
+    public async Task ProbeWriteAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        await using var connection = connections.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds};";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        // One statement per command: in a batch, Microsoft.Data.Sqlite does not report a later statement's SQLITE_BUSY.
+        // It also retries a busy statement until the command timeout (30 s by default), beyond busy_timeout.
+        command.CommandText = "BEGIN IMMEDIATE;";
+        command.CommandTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.CommandText = "ROLLBACK;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public long? FreeDiskBytes()
+    {
+        var file = new SqliteConnectionStringBuilder(connections.ConnectionString).DataSource;
+        return string.IsNullOrEmpty(file) || file == ":memory:" || Path.GetDirectoryName(Path.GetFullPath(file)) is not { Length: > 0 } folder
+            ? null
+            : new DriveInfo(folder).AvailableFreeSpace;
+    }
+
     public async Task<StorageStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = connections.Open();

@@ -12,6 +12,9 @@ public sealed class StorageOptions
 
     public string ConnectionString { get; set; } = string.Empty;
 
+    /// <summary>Below this much free disk beside the database the silo reports itself unhealthy (<c>/health</c> answers 503).</summary>
+    public long MinFreeDiskMegabytes { get; set; } = 500;
+
     public static string DefaultDatabasePath =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "monitoring", "monitoring.db");
 

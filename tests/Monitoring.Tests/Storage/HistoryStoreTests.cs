@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
 using Monitoring.Silo.Storage;
@@ -238,6 +239,27 @@ public sealed class HistoryStoreTests : IDisposable
         Assert.All(stats.Tiers.Where(t => t.Tier != "5m"), t => Assert.True(t.Bytes > 0, t.Tier));
         Assert.Equal(0, stats.Tiers.Single(t => t.Tier == "5m").Rows);
         Assert.True(stats.BytesPerSample > 0);
+    }
+
+    [Fact]
+    public async Task The_write_probe_fails_within_its_timeout_while_another_writer_holds_the_lock_and_passes_once_it_is_free()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await _file.Store.ProbeWriteAsync(TimeSpan.FromSeconds(1), ct);
+        await using var holder = new SqliteConnection($"Data Source={_file.Path}");
+        await holder.OpenAsync(ct);
+        await using var hold = holder.CreateCommand();
+        hold.CommandText = "BEGIN IMMEDIATE;";
+        await hold.ExecuteNonQueryAsync(ct);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<SqliteException>(() => _file.Store.ProbeWriteAsync(TimeSpan.FromSeconds(1), ct));
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
+        hold.CommandText = "ROLLBACK;";
+        await hold.ExecuteNonQueryAsync(ct);
+        await _file.Store.ProbeWriteAsync(TimeSpan.FromSeconds(1), ct);
+        Assert.NotNull(_file.Store.FreeDiskBytes());
     }
 
     public void Dispose() => _file.Dispose();

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Data.Sqlite;
+using Monitoring.Contracts;
+
+namespace Monitoring.EndToEnd.Tests.RealProcesses;
+
+/// <summary>
+/// Readiness tells the truth, on the real processes: the silo's <c>/health</c> answers 503 while its database cannot be
+/// written and while its disk is below the free-space threshold, and the API's while the silo is gone; <c>/alive</c>
+/// stays liveness only. Requests caught in flight by a silo's death are answered within 5 s.
+/// </summary>
+public sealed class ReadinessTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan VerdictTimeout = TimeSpan.FromSeconds(15);
+
+    [Fact(Timeout = 180_000)]
+    public async Task Health_answers_503_while_the_store_is_locked_and_after_the_silo_is_gone_and_200_again_once_it_can_work()
+    {
+        await using var services = new ServiceProcesses();
+        var ports = Loopback.FreePorts(4);
+        using var silo = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Text(ports[2])}"), Timeout = TimeSpan.FromSeconds(10) };
+        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Text(ports[3])}"), Timeout = TimeSpan.FromSeconds(10) };
+        var database = Path.Combine(services.Folder, "monitoring.db");
+        var siloProcess = services.Start("Monitoring.Silo", Silo(ports, database));
+        services.Start("Monitoring.Api", new Dictionary<string, string>(Cluster(ports)) { ["ASPNETCORE_URLS"] = api.BaseAddress.ToString().TrimEnd('/') });
+        await StatusAsync(api, "/health", HttpStatusCode.OK, StartTimeout, services);
+        await StatusAsync(silo, "/health", HttpStatusCode.OK, StartTimeout, services);
+
+        // Another writer holds the database's write lock: the silo could acknowledge nothing, so it is not ready.
+        await using (var holder = new SqliteConnection($"Data Source={database}"))
+        {
+            await holder.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = holder.CreateCommand();
+            command.CommandText = "BEGIN IMMEDIATE;";
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            await StatusAsync(silo, "/health", HttpStatusCode.ServiceUnavailable, VerdictTimeout, services);
+            Assert.Equal(HttpStatusCode.OK, (await silo.GetAsync(new Uri("/alive", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+            command.CommandText = "ROLLBACK;";
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        await StatusAsync(silo, "/health", HttpStatusCode.OK, VerdictTimeout, services);
+
+        await services.KillAsync(siloProcess);
+        await StatusAsync(api, "/health", HttpStatusCode.ServiceUnavailable, VerdictTimeout, services);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(new Uri("/alive", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+
+        services.Start("Monitoring.Silo", Silo(ports, database));
+        await StatusAsync(api, "/health", HttpStatusCode.OK, StartTimeout, services);
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task Requests_in_flight_when_the_silo_is_killed_are_answered_within_5_s()
+    {
+        await using var services = new ServiceProcesses();
+        var ports = Loopback.FreePorts(4);
+        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Text(ports[3])}"), Timeout = TimeSpan.FromSeconds(60) };
+        var silo = services.Start("Monitoring.Silo", Silo(ports, Path.Combine(services.Folder, "monitoring.db")));
+        services.Start("Monitoring.Api", new Dictionary<string, string>(Cluster(ports)) { ["ASPNETCORE_URLS"] = api.BaseAddress.ToString().TrimEnd('/') });
+        await StatusAsync(api, "/health", HttpStatusCode.OK, StartTimeout, services);
+
+        var answers = new ConcurrentBag<(DateTimeOffset Sent, TimeSpan Took, HttpStatusCode? Status)>();
+        using var stop = new CancellationTokenSource();
+        var senders = Enumerable.Range(0, 8).Select(sender => Task.Run(async () =>
+        {
+            var agent = $"inflight-{sender}-{Guid.NewGuid():N}"[..24];
+            var start = DateTimeOffset.UtcNow.AddHours(-1);
+            for (var batch = 0; !stop.IsCancellationRequested; batch++)
+            {
+                var samples = Enumerable.Range(0, 100).Select(i => Sample(agent, start.AddMilliseconds((batch * 100) + i))).ToArray();
+                var sent = DateTimeOffset.UtcNow;
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    using var response = await api.PostAsJsonAsync("/api/v1/metrics/batch", samples, MonitoringJsonContext.Default.MetricsReportArray);
+                    answers.Add((sent, clock.Elapsed, response.StatusCode));
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    answers.Add((sent, clock.Elapsed, null));
+                }
+            }
+        })).ToArray();
+
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+        var killed = DateTimeOffset.UtcNow;
+        await services.KillAsync(silo);
+        await Task.Delay(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await stop.CancelAsync();
+        await Task.WhenAll(senders);
+
+        Assert.Contains(answers, a => a.Status == HttpStatusCode.OK && a.Sent < killed);
+        var afterKill = answers.Where(a => a.Sent + a.Took > killed).ToList();
+        Assert.Contains(afterKill, a => a.Sent < killed);
+        Assert.All(afterKill, a =>
+        {
+            Assert.True(a.Took < TimeSpan.FromSeconds(5), $"a request sent {(a.Sent - killed).TotalSeconds:+0.0;-0.0} s from the kill took {a.Took.TotalSeconds:0.0} s");
+            Assert.True(a.Status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"answered {a.Status}");
+        });
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task The_silo_is_not_ready_while_its_disk_has_less_free_space_than_the_threshold()
+    {
+        await using var services = new ServiceProcesses();
+        var ports = Loopback.FreePorts(4);
+        using var silo = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Text(ports[2])}"), Timeout = TimeSpan.FromSeconds(10) };
+        services.Start("Monitoring.Silo", new Dictionary<string, string>(Silo(ports, Path.Combine(services.Folder, "monitoring.db")))
+        {
+            // A petabyte: more than this machine's disk has free.
+            ["Storage__MinFreeDiskMegabytes"] = "1000000000",
+        });
+
+        await StatusAsync(silo, "/alive", HttpStatusCode.OK, StartTimeout, services);
+        await StatusAsync(silo, "/health", HttpStatusCode.ServiceUnavailable, VerdictTimeout, services);
+    }
+
+    private static async Task StatusAsync(HttpClient client, string path, HttpStatusCode expected, TimeSpan timeout, ServiceProcesses services) =>
+        await Eventually.GetAsync($"{client.BaseAddress}{path.TrimStart('/')} answers {(int)expected}", timeout, async cancellation =>
+            await client.GetAsync(new Uri(path, UriKind.Relative), cancellation) is { } response && response.StatusCode == expected ? response : null,
+            services.ThrowIfAnyExited);
+
+    private static MetricsReport Sample(string agent, DateTimeOffset at) => new()
+    {
+        AgentId = agent,
+        Timestamp = at,
+        System = new SystemMetrics
+        {
+            CpuPercent = 12.5,
+            Memory = new MemoryMetrics { Percent = 40 },
+            Disk = new DiskMetrics { Percent = 50 },
+        },
+    };
+
+    private static Dictionary<string, string> Silo(int[] ports, string database) => new(Cluster(ports))
+    {
+        ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Text(ports[2])}",
+        ["ConnectionStrings__monitoring"] = $"Data Source={database}",
+    };
+
+    private static Dictionary<string, string> Cluster(int[] ports) => new()
+    {
+        ["Cluster__SiloPort"] = Text(ports[0]),
+        ["Cluster__GatewayPort"] = Text(ports[1]),
+        ["Cluster__GatewayAddress"] = "127.0.0.1",
+        ["Cluster__ServiceId"] = "monitoring-e2e",
+        ["Cluster__ClusterId"] = "e2e-readiness",
+    };
+
+    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
+}
