@@ -86,12 +86,12 @@ public sealed partial class SqliteHistoryStore(
         var deleted = 0L;
         foreach (var agentNo in AgentNumbers(connection))
         {
-            foreach (var hour in ExpiredHours(connection, "history_head", "ts", "ts", agentNo, before))
+            foreach (var hour in ExpiredHours(connection, "history_head", "ts", agentNo, before))
             {
                 CompactHour(connection, agentNo, hour);
             }
 
-            foreach (var hour in ExpiredHours(connection, "history_blocks", "first_ts", "last_ts", agentNo, before))
+            foreach (var hour in ExpiredHours(connection, "history_blocks", "first_ts", agentNo, before))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 deleted += RollUpHour(connection, agentNo, hour);
@@ -111,16 +111,20 @@ public sealed partial class SqliteHistoryStore(
         return deleted;
     }
 
-    /// <summary>The hours of an agent whose rows in <paramref name="table"/> all end before <paramref name="before"/>.</summary>
-    private static List<long> ExpiredHours(SqliteConnection connection, string table, string start, string end, long agentNo, long before)
+    /// <summary>
+    /// The hours of an agent with rows in <paramref name="table"/> that end at or before <paramref name="before"/>: whole
+    /// hours only (blocks never cross an hour), so an hour the cutoff falls into is neither compacted early nor rolled up
+    /// in part while it still receives samples.
+    /// </summary>
+    private static List<long> ExpiredHours(SqliteConnection connection, string table, string start, long agentNo, long before)
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT {start} - (({start} % {Rollups.Hour}) + {Rollups.Hour}) % {Rollups.Hour} AS hour FROM {table}
-            WHERE agent_no = @agent_no AND {start} < @before GROUP BY hour HAVING max({end}) < @before ORDER BY hour;
+            SELECT DISTINCT {start} - (({start} % {Rollups.Hour}) + {Rollups.Hour}) % {Rollups.Hour} AS hour FROM {table}
+            WHERE agent_no = @agent_no AND {start} < @before ORDER BY hour;
             """;
         command.Parameters.AddWithValue("@agent_no", agentNo);
-        command.Parameters.AddWithValue("@before", before);
+        command.Parameters.AddWithValue("@before", Rollups.Floor(before, Rollups.Hour));
         using var rows = command.ExecuteReader();
         var hours = new List<long>();
         while (rows.Read())

@@ -261,11 +261,14 @@ int JudgeMemory()
     return result;
 }
 
+static DateTimeOffset HourFloor(DateTimeOffset time) => new(time.UtcDateTime.Date.AddHours(time.UtcDateTime.Hour), TimeSpan.Zero);
+
 // Every agent's samples, counted through the history API in 1-hour buckets: head, blocks and rollup tiers stitched.
 async Task<int> CheckStoredAsync()
 {
-    var from = Iso(start.AddHours(-1));
-    var to = Iso(end.AddMinutes(5));
+    // On the hour grid, so that whole hours are read from the 1-hour tier once retention has taken their raw samples.
+    var from = Iso(HourFloor(start).AddHours(-1));
+    var to = Iso(HourFloor(end).AddHours(2));
     var stored = new long[hosts.Length];
     var unreadable = 0;
     await Parallel.ForEachAsync(Enumerable.Range(0, hosts.Length), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (index, ct) =>

@@ -226,6 +226,33 @@ public sealed class HistoryStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Retention_takes_an_hour_only_once_all_of_it_is_older_than_the_cutoff()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        _file.Append(Minutes(Hour0, 60));
+
+        // The cutoff falls inside the hour: none of it leaves raw, the head is left to the compactor, nothing is rolled up.
+        var early = await _file.Store.DeleteSamplesBeforeAsync(Hour0.AddMinutes(50), ct);
+        var raw = await _file.QueryAsync(RawQuery(Hour0, Hour0.AddHours(1)));
+
+        var stats = await _file.Store.GetStatsAsync(ct);
+        Assert.Equal(0, early);
+        Assert.Equal(60, raw.Samples!.Count);
+        Assert.Equal(60, stats.PendingCompaction);
+        Assert.Equal(0, stats.Tiers.Single(t => t.Tier == "5m").Rows);
+
+        // Once the whole hour is past the cutoff it moves to the rollup tiers whole: 60 samples in its hour and its 5-minute buckets.
+        var late = await _file.Store.DeleteSamplesBeforeAsync(Hour0.AddHours(1).AddMinutes(1), ct);
+        var hourly = await _file.QueryAsync(new HistoryQuery(_agent, Hour0, Hour0.AddHours(1), 3600, 10));
+        var fiveMinute = await _file.QueryAsync(new HistoryQuery(_agent, Hour0, Hour0.AddHours(1), 300, 20));
+
+        Assert.Equal(60, late);
+        Assert.Equal(60, Assert.Single(hourly.Buckets!).Count);
+        Assert.Equal(60, fiveMinute.Buckets!.Sum(b => b.Count));
+        Assert.Empty((await _file.QueryAsync(RawQuery(Hour0, Hour0.AddHours(1)))).Samples!);
+    }
+
+    [Fact]
     public async Task Storage_stats_count_every_sample_once_and_the_bytes_per_tier()
     {
         _file.Append(Minutes(Hour0, 90));
