@@ -22,7 +22,7 @@ public sealed class AccessTokenOptions
 {
     public const string HashPrefix = "sha256:";
 
-    [Required, RegularExpression("^(sha256:[0-9a-fA-F]{64}|[\\x21-\\x7E]{16,})$",
+    [Required, RegularExpression("^(sha256:[0-9a-fA-F]{64}|(?!sha256:)[\\x21-\\x7E]{16,})$",
         ErrorMessage = "The token must be at least 16 printable ASCII characters without spaces, or sha256: and the 64 hex digits of its SHA-256.")]
     public string Token { get; set; } = "";
 

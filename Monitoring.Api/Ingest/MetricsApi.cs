@@ -85,7 +85,7 @@ public static class MetricsApi
             {
                 if (samples[i] is null)
                 {
-                    errors[$"[{i}]"] = ["A sample must be an object."];
+                    SampleValidator.AddCapped(errors, $"[{i}]", "A sample must be an object.");
                     continue;
                 }
 

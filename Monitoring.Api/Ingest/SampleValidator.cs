@@ -11,6 +11,14 @@ public static partial class SampleValidator
     public const int MaxAgentNameLength = 256;
     public const int MaxNetworkChecks = 100;
     public const int MaxErrorLength = 1024;
+
+    /// <summary>
+    /// Most errors one answer lists: a megabyte of wrong values would otherwise draw an answer (and an error dictionary in
+    /// memory) many times its size. Past it, <see cref="OmittedKey"/> says that more were found.
+    /// </summary>
+    public const int MaxListedErrors = 100;
+
+    public const string OmittedKey = "errors_omitted";
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 
     private static readonly HashSet<string> CheckStatuses = new(StringComparer.Ordinal) { "up", "down", "degraded" };
@@ -27,7 +35,7 @@ public static partial class SampleValidator
     /// </summary>
     public static void Validate(MetricsReport sample, DateTimeOffset now, DateTimeOffset? oldest, string prefix, Dictionary<string, string[]> errors)
     {
-        void Fail(string field, string message) => errors[prefix + field] = [message];
+        void Fail(string field, string message) => AddCapped(errors, prefix + field, message);
 
         if (string.IsNullOrEmpty(sample.AgentId))
         {
@@ -231,6 +239,19 @@ public static partial class SampleValidator
 
             Text(name(item), namePath, maxNameLength, fail);
             check(item, itemPath, fail);
+        }
+    }
+
+    /// <summary>Adds an error while fewer than <see cref="MaxListedErrors"/> are listed; past that, notes once that more were left out.</summary>
+    public static void AddCapped(Dictionary<string, string[]> errors, string field, string message)
+    {
+        if (errors.Count < MaxListedErrors)
+        {
+            errors[field] = [message];
+        }
+        else
+        {
+            errors.TryAdd(OmittedKey, [$"More errors were found; only the first {MaxListedErrors} are listed."]);
         }
     }
 

@@ -193,6 +193,7 @@ public sealed class AccessControlTests(ClusterFixture fixture) : IAsyncLifetime
     [InlineData("short-token", "read")]
     [InlineData("read-token-0123456789abcdef", "owner")]
     [InlineData("sha256:abc", "admin")]
+    [InlineData("sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab", "admin")]
     public async Task An_access_token_that_is_unsafe_or_has_no_known_role_stops_the_api_at_start(string token, string role)
     {
         await using var api = new ApiFactory(fixture.Cluster, settings: new Dictionary<string, string>

@@ -198,6 +198,32 @@ public sealed class ValidationTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_batch_of_a_thousand_wrong_samples_is_answered_with_at_most_a_hundred_errors()
+    {
+        var agentId = Samples.NewAgentId();
+        var now = DateTimeOffset.UtcNow;
+        // Every sample breaks 100 per-core values: 100 000 errors in a body of under 1 MiB.
+        var perCore = string.Join(",", Enumerable.Repeat("-1", 100));
+        var samples = Enumerable.Range(0, 1000).Select(i => Valid
+            .Replace("AGENT", agentId, StringComparison.Ordinal)
+            .Replace("TIME", now.AddSeconds(-i - 1).ToString("O", CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("\"cpu_percent\": 10,", $"\"cpu_percent\": 10, \"cpu\": {{\"per_core\": [{perCore}]}},", StringComparison.Ordinal));
+        var body = $"[{string.Join(",", samples)}]";
+        Assert.InRange(body.Length, 500_000, 1024 * 1024);
+
+        var response = await _http.PostRawAsync("/api/v1/metrics/batch", body);
+        var answer = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.InRange(answer.Length, 1, 20_000);
+        var errors = JsonDocument.Parse(answer).RootElement.GetProperty("errors");
+        Assert.Equal(101, errors.EnumerateObject().Count());
+        Assert.True(errors.TryGetProperty("errors_omitted", out _));
+        Assert.True(errors.TryGetProperty("[0].system.cpu.per_core[0]", out _));
+        Assert.Equal(0, fixture.AgentRows(agentId));
+    }
+
+    [Fact]
     public async Task Body_over_one_MiB_is_413_problem_and_nothing_is_stored()
     {
         var agentId = Samples.NewAgentId();
