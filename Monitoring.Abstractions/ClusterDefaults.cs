@@ -14,11 +14,14 @@ public static class ClusterDefaults
     public const string ClusterId = "monitoring";
 
     /// <summary>
-    /// How long the API waits for a grain call before answering 503: a request caught in flight by a silo's death is
-    /// answered within 5 s, not after Orleans' default 30 s (Orleans notices an expired call up to a second late, and a
-    /// busy machine adds to that). Ingest commits and queries take milliseconds.
+    /// How long the API waits for an ingest call (a sample's commit) before answering 503: an agent's request caught in
+    /// flight by a silo's death is answered within 5 s, not after Orleans' default 30 s (Orleans notices an expired call
+    /// up to a second late, and a busy machine adds to that). A commit takes milliseconds.
     /// </summary>
-    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(3);
+    public const string IngestCallTimeout = "00:00:03";
+
+    /// <summary>How long the API waits for any other grain call (queries, rules, silences) before answering 503.</summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>The calls that replay or scan long stretches of history (rule previews, alert history) wait this long instead.</summary>
     public const string LongCallTimeout = "00:00:30";

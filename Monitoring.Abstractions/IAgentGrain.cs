@@ -7,11 +7,11 @@ namespace Monitoring.Abstractions;
 public interface IAgentGrain : IGrainWithStringKey
 {
     /// <summary>Accepts one validated sample; completes only once it is durable in history.</summary>
-    [Alias("Report")]
+    [Alias("Report"), ResponseTimeout(ClusterDefaults.IngestCallTimeout)]
     Task Report(MetricsReport sample);
 
     /// <summary>Accepts validated samples of this agent (a backfill); completes only once all are durable.</summary>
-    [Alias("ReportBatch")]
+    [Alias("ReportBatch"), ResponseTimeout(ClusterDefaults.IngestCallTimeout)]
     Task ReportBatch(IReadOnlyList<MetricsReport> samples);
 
     /// <summary>The newest sample by timestamp, or null for an agent never seen.</summary>
