@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -36,7 +34,7 @@ public sealed class AccessTokenOptions
     /// <summary>The SHA-256 of the token, whichever form the configuration gives.</summary>
     public byte[] Hash() => Token.StartsWith(HashPrefix, StringComparison.Ordinal)
         ? Convert.FromHexString(Token.AsSpan(HashPrefix.Length))
-        : SHA256.HashData(Encoding.UTF8.GetBytes(Token));
+        : BearerToken.Hash(Token);
 }
 
 /// <summary>
@@ -90,7 +88,7 @@ public static partial class AccessControl
     [LoggerMessage(1, LogLevel.Warning, "No access token is configured (AccessTokens:N:Token): anyone who can reach this API can read the fleet and change alert rules, silences and acknowledgements")]
     private static partial void LogOpen(ILogger logger);
 
-    /// <summary>The configured tokens' SHA-256 hashes, computed once: hashes have one length, so comparing them leaks nothing through timing.</summary>
+    /// <summary>The configured tokens' SHA-256 hashes, computed once.</summary>
     private sealed class KnownAccessTokens(IOptions<AccessOptions> options)
     {
         public IReadOnlyList<(byte[] Hash, string Role, string Name)> All { get; } =
@@ -123,19 +121,15 @@ public static partial class AccessControl
         KnownAccessTokens tokens,
         IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(scheme, logger, encoder)
     {
-        private const string Bearer = "Bearer ";
-
         protected override Task<AuthenticateResult> HandleAuthenticateAsync()
         {
-            var header = Request.Headers.Authorization.ToString();
-            if (!tokens.Configured || !header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
+            if (!tokens.Configured || BearerToken.PresentedHash(Request) is not { } presented)
             {
                 return Task.FromResult(AuthenticateResult.NoResult());
             }
 
-            var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[Bearer.Length..].Trim()));
             var claims = tokens.All
-                .Where(known => CryptographicOperations.FixedTimeEquals(known.Hash, presented))
+                .Where(known => BearerToken.Matches(known.Hash, presented))
                 .SelectMany(known => new[] { new Claim(ClaimTypes.Role, known.Role), new Claim(ClaimTypes.Name, known.Name) })
                 .ToList();
             return Task.FromResult(claims.Count == 0
@@ -143,30 +137,20 @@ public static partial class AccessControl
                 : AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, AccessControl.Scheme)), AccessControl.Scheme)));
         }
 
-        protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-        {
-            Response.Headers.WWWAuthenticate = "Bearer";
-            var presented = Request.Headers.Authorization.Count > 0;
-            return WriteAsync(
+        protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+            BearerToken.RefuseAsync(
+                Context,
+                problems,
                 StatusCodes.Status401Unauthorized,
-                presented ? "The access token is not recognised; nothing was read or changed." : "An access token is required; nothing was read or changed.",
+                Request.Headers.Authorization.Count > 0 ? "The access token is not recognised; nothing was read or changed." : "An access token is required; nothing was read or changed.",
                 "Send a token from the API's AccessTokens settings as 'Authorization: Bearer <token>'.");
-        }
 
         protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-            WriteAsync(
+            BearerToken.RefuseAsync(
+                Context,
+                problems,
                 StatusCodes.Status403Forbidden,
                 "This access token's role may not do this; nothing was changed.",
                 "Rules, silences and acknowledgements need a token with the admin role.");
-
-        private async Task WriteAsync(int status, string title, string detail)
-        {
-            Response.StatusCode = status;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = Context,
-                ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-            });
-        }
     }
 }

@@ -1,8 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.IO.Enumeration;
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -65,11 +63,11 @@ public static class AgentAuthentication
     private static bool Valid(AgentTokenOptions token) =>
         Validator.TryValidateObject(token, new ValidationContext(token), null, validateAllProperties: true);
 
-    /// <summary>The configured tokens' SHA-256 hashes, computed once: hashes have one length, so comparing them leaks nothing through timing.</summary>
+    /// <summary>The configured tokens' SHA-256 hashes, computed once.</summary>
     private sealed class KnownTokens(IOptions<AgentAuthOptions> options)
     {
         public IReadOnlyList<(byte[] Hash, string Agents)> All { get; } =
-            [.. options.Value.Tokens.Select(t => (SHA256.HashData(Encoding.UTF8.GetBytes(t.Token)), t.Agents))];
+            [.. options.Value.Tokens.Select(t => (BearerToken.Hash(t.Token), t.Agents))];
     }
 
     /// <summary>Authenticates a bearer token against the configured ones; answers a missing or unknown token with a 401 ProblemDetails.</summary>
@@ -80,19 +78,15 @@ public static class AgentAuthentication
         KnownTokens tokens,
         IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(scheme, logger, encoder)
     {
-        private const string Bearer = "Bearer ";
-
         protected override Task<AuthenticateResult> HandleAuthenticateAsync()
         {
-            var header = Request.Headers.Authorization.ToString();
-            if (tokens.All.Count == 0 || !header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
+            if (tokens.All.Count == 0 || BearerToken.PresentedHash(Request) is not { } presented)
             {
                 return Task.FromResult(AuthenticateResult.NoResult());
             }
 
-            var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[Bearer.Length..].Trim()));
             var claims = tokens.All
-                .Where(known => CryptographicOperations.FixedTimeEquals(known.Hash, presented))
+                .Where(known => BearerToken.Matches(known.Hash, presented))
                 .Select(known => new Claim(AgentsClaim, known.Agents))
                 .ToList();
             return Task.FromResult(claims.Count == 0
@@ -100,21 +94,12 @@ public static class AgentAuthentication
                 : AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, AgentAuthentication.Scheme)), AgentAuthentication.Scheme)));
         }
 
-        protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
-        {
-            var presented = Request.Headers.Authorization.Count > 0;
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
-            Response.Headers.WWWAuthenticate = "Bearer";
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = Context,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status401Unauthorized,
-                    Title = presented ? "The agent token is not recognised; nothing was stored." : "An agent token is required; nothing was stored.",
-                    Detail = "Send the agent's token as 'Authorization: Bearer <token>' (the agent's AGENT_TOKEN setting).",
-                },
-            });
-        }
+        protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+            BearerToken.RefuseAsync(
+                Context,
+                problems,
+                StatusCodes.Status401Unauthorized,
+                Request.Headers.Authorization.Count > 0 ? "The agent token is not recognised; nothing was stored." : "An agent token is required; nothing was stored.",
+                "Send the agent's token as 'Authorization: Bearer <token>' (the agent's AGENT_TOKEN setting).");
     }
 }

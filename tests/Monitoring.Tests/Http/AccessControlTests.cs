@@ -154,9 +154,9 @@ public sealed class AccessControlTests(ClusterFixture fixture) : IAsyncLifetime
         var delete = await _http.DeleteAsync($"/api/v1/alert-rules/{ruleId}", ct);
         var silence = await _http.PostRawAsync("/api/v1/silences", $$"""{"matchers": {"agent_id": "*"}, "ends_at": "{{DateTimeOffset.UtcNow.AddDays(1):O}}"}""");
 
-        await AssertProblemAsync(replace, HttpStatusCode.Forbidden, "role may not do this");
-        await AssertProblemAsync(delete, HttpStatusCode.Forbidden, "role may not do this");
-        await AssertProblemAsync(silence, HttpStatusCode.Forbidden, "role may not do this");
+        await ApiClient.AssertProblemAsync(replace, HttpStatusCode.Forbidden, "role may not do this");
+        await ApiClient.AssertProblemAsync(delete, HttpStatusCode.Forbidden, "role may not do this");
+        await ApiClient.AssertProblemAsync(silence, HttpStatusCode.Forbidden, "role may not do this");
         Authorize(AdminToken);
         Assert.Equal(before, await (await _http.FetchAsync($"/api/v1/alert-rules/{ruleId}")).Content.ReadAsStringAsync(ct));
         Assert.Equal(silencesBefore, await (await _http.FetchAsync("/api/v1/silences")).Content.ReadAsStringAsync(ct));
@@ -185,7 +185,7 @@ public sealed class AccessControlTests(ClusterFixture fixture) : IAsyncLifetime
 
         var response = await _http.FetchAsync("/api/v1/agents");
 
-        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "not recognised");
+        await ApiClient.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "not recognised");
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
     }
 
@@ -243,13 +243,4 @@ public sealed class AccessControlTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     private void Authorize(string token) => _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string title)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.ReadJsonAsync();
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.Contains(title, problem.GetProperty("title").GetString(), StringComparison.Ordinal);
-    }
 }

@@ -45,7 +45,7 @@ public sealed class AgentAuthTests(ClusterFixture fixture) : IAsyncLifetime
 
         var response = await _http.PostSampleAsync(Samples.Sample(agent, Samples.RecentTime()));
 
-        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "An agent token is required");
+        await ApiClient.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "An agent token is required");
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
         Assert.Equal(0, fixture.HistoryRows(agent));
     }
@@ -59,8 +59,8 @@ public sealed class AgentAuthTests(ClusterFixture fixture) : IAsyncLifetime
         var single = await _http.PostSampleAsync(Samples.Sample(agent, Samples.RecentTime()));
         var batch = await _http.PostBatchAsync([Samples.Sample(agent, Samples.RecentTime(30))]);
 
-        await AssertProblemAsync(single, HttpStatusCode.Unauthorized, "not recognised");
-        await AssertProblemAsync(batch, HttpStatusCode.Unauthorized, "not recognised");
+        await ApiClient.AssertProblemAsync(single, HttpStatusCode.Unauthorized, "not recognised");
+        await ApiClient.AssertProblemAsync(batch, HttpStatusCode.Unauthorized, "not recognised");
         Assert.Equal(0, fixture.HistoryRows(agent));
     }
 
@@ -89,8 +89,8 @@ public sealed class AgentAuthTests(ClusterFixture fixture) : IAsyncLifetime
         var mixed = await _http.PostBatchAsync([Samples.Sample(web, Samples.RecentTime(30)), Samples.Sample(db, Samples.RecentTime(30))]);
 
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
-        await AssertProblemAsync(foreign, HttpStatusCode.Forbidden, "may not report");
-        await AssertProblemAsync(mixed, HttpStatusCode.Forbidden, "may not report");
+        await ApiClient.AssertProblemAsync(foreign, HttpStatusCode.Forbidden, "may not report");
+        await ApiClient.AssertProblemAsync(mixed, HttpStatusCode.Forbidden, "may not report");
         Assert.Equal((1, 0), (fixture.HistoryRows(web), fixture.HistoryRows(db)));
     }
 
@@ -117,13 +117,4 @@ public sealed class AgentAuthTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     private void Authorize(string token) => _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string title)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.ReadJsonAsync();
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.Contains(title, problem.GetProperty("title").GetString(), StringComparison.Ordinal);
-    }
 }

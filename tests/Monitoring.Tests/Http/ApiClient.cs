@@ -24,4 +24,14 @@ public static class ApiClient
 
     public static Task<HttpResponseMessage> FetchAsync(this HttpClient http, string path) =>
         http.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+
+    /// <summary>Asserts an RFC 7807 answer with <paramref name="status"/> whose title contains <paramref name="title"/>.</summary>
+    public static async Task AssertProblemAsync(HttpResponseMessage response, System.Net.HttpStatusCode status, string title)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.ReadJsonAsync();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.Contains(title, problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
 }
