@@ -134,6 +134,7 @@ public static class MetricSeries
         if (sample.Agent is { } agent)
         {
             Add("agent.spool_depth", agent.SpoolDepth);
+            Add("agent.spool_memory_samples", agent.SpoolMemorySamples);
             Add("agent.oldest_unsent_seconds", agent.OldestUnsentSeconds);
             Add("agent.dropped_total", agent.DroppedTotal);
             Add("agent.rejected_total", agent.RejectedTotal);

@@ -40,15 +40,27 @@ internal static partial class Log
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Spool segment {Path} has {Problem} at offset {Offset}; it is skipped and the rest of the spool is kept")]
     public static partial void SpoolRecordSkipped(ILogger logger, string path, long offset, string problem);
 
-    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Could not write to the spool in {Directory}; the sample taken at {Timestamp} is dropped")]
-    public static partial void SpoolWriteFailed(ILogger logger, string directory, DateTimeOffset? timestamp, Exception exception);
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "The spool in {Directory} refuses writes ({Reason}); new samples are kept in memory, up to {MemoryBytes} bytes (SPOOL_MEMORY_BYTES), until it accepts them again")]
+    public static partial void SpoolRefusesWrites(ILogger logger, string directory, string reason, long memoryBytes);
 
-    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Could not record an acknowledgement in {Path}; the sample will be sent again after a restart")]
-    public static partial void SpoolAckFailed(ILogger logger, string path, Exception exception);
+    [LoggerMessage(EventId = 14, Level = LogLevel.Debug, Message = "The spool's write failed")]
+    public static partial void SpoolRefusal(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 15, Level = LogLevel.Debug, Message = "Network check of {Target} failed: {Reason}")]
     public static partial void NetworkCheckFailed(ILogger logger, string target, string reason);
 
     [LoggerMessage(EventId = 16, Level = LogLevel.Debug, Message = "ICMP to {Host} is not permitted ({Reason}); reaching it by TCP port {Port} instead")]
     public static partial void IcmpNotPermitted(ILogger logger, string host, int port, string reason);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "The spool in {Directory} accepts writes again; the {Count} samples kept in memory are written to it")]
+    public static partial void SpoolWritable(ILogger logger, string directory, int count);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Warning, Message = "The spool directory {Directory} or its lock file was missing and is created again; unsent samples deleted with it are reported as dropped")]
+    public static partial void SpoolDirectoryRecreated(ILogger logger, string directory);
+
+    [LoggerMessage(EventId = 19, Level = LogLevel.Error, Message = "Samples kept in memory reached SPOOL_MEMORY_BYTES ({MemoryBytes} bytes) while the spool in {Directory} refuses writes: the oldest are dropped and counted")]
+    public static partial void SpoolMemoryFull(ILogger logger, long memoryBytes, string directory);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Stopping while the spool in {Directory} refuses writes: {Count} samples kept in memory are lost")]
+    public static partial void KeptSamplesLost(ILogger logger, int count, string directory);
 }

@@ -206,6 +206,14 @@ public sealed record AgentHealth
     [JsonPropertyName("spool_bytes")]
     public long? SpoolBytes { get; init; }
 
+    /// <summary>Unacknowledged samples kept in memory only, because the spool's directory refuses writes.</summary>
+    [JsonPropertyName("spool_memory_samples")]
+    public long? SpoolMemorySamples { get; init; }
+
+    /// <summary>Why the spool's directory refuses writes (gone, full, read-only); absent while it works.</summary>
+    [JsonPropertyName("spool_error")]
+    public string? SpoolError { get; init; }
+
     /// <summary>Age of the oldest unacknowledged sample, in seconds.</summary>
     [JsonPropertyName("oldest_unsent_seconds")]
     public double? OldestUnsentSeconds { get; init; }

@@ -19,4 +19,10 @@ public static class SampleLimits
 
     /// <summary>Linux names are at most 15 characters, Windows' friendly names are longer.</summary>
     public const int MaxInterfaceNameLength = 256;
+
+    /// <summary>The agent's version and operating system description.</summary>
+    public const int MaxAgentTextLength = 256;
+
+    /// <summary>Why the agent's spool refuses writes; the agent shortens longer reasons.</summary>
+    public const int MaxSpoolErrorLength = 1024;
 }

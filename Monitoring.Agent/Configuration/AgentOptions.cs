@@ -17,6 +17,7 @@ public sealed class AgentOptions
     public const string SpoolDirectoryKey = "SPOOL_DIRECTORY";
     public const string SpoolMaxBytesKey = "SPOOL_MAX_BYTES";
     public const string SpoolMaxAgeKey = "SPOOL_MAX_AGE";
+    public const string SpoolMemoryBytesKey = "SPOOL_MEMORY_BYTES";
     public const string RetryBaseDelayKey = "RETRY_BASE_DELAY";
     public const string RetryMaxDelayKey = "RETRY_MAX_DELAY";
     public const string RequestTimeoutKey = "REQUEST_TIMEOUT";
@@ -30,7 +31,7 @@ public sealed class AgentOptions
     public static IReadOnlyList<string> SettingNames { get; } =
     [
         AgentIdKey, AgentNameKey, ServerUrlKey, CollectionIntervalKey,
-        SpoolDirectoryKey, SpoolMaxBytesKey, SpoolMaxAgeKey, RetryBaseDelayKey, RetryMaxDelayKey, RequestTimeoutKey,
+        SpoolDirectoryKey, SpoolMaxBytesKey, SpoolMaxAgeKey, SpoolMemoryBytesKey, RetryBaseDelayKey, RetryMaxDelayKey, RequestTimeoutKey,
         NetworkChecksKey, CheckTimeoutKey, BackfillRateKey, BackfillBatchSizeKey, BackfillStartDelayKey,
         AgentTokenKey,
     ];
@@ -73,6 +74,11 @@ public sealed class AgentOptions
     [ConfigurationKeyName(SpoolMaxAgeKey)]
     [SettingRange(0, 366 * 86400, MinimumIsExclusive = true, ErrorMessage = $"{SpoolMaxAgeKey} must be a number of seconds greater than 0 and at most 31622400 (366 days).")]
     public double SpoolMaxAge { get; set; } = 7 * 86400;
+
+    /// <summary>Bytes of samples kept in memory while the spool directory refuses writes (gone, full, read-only).</summary>
+    [ConfigurationKeyName(SpoolMemoryBytesKey)]
+    [SettingRange(1, long.MaxValue, ErrorMessage = $"{SpoolMemoryBytesKey} must be a number of bytes greater than 0.")]
+    public long SpoolMemoryBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Seconds: the first retry waits up to this long, each later one up to twice as long.</summary>
     [ConfigurationKeyName(RetryBaseDelayKey)]

@@ -26,6 +26,8 @@ internal sealed class AgentHealthStamp(ISampleQueue queue, ClockOffset clock, Ti
                 OldestUnsentSeconds = spool.OldestUnsent is { } oldest ? Math.Max(0, (time.GetUtcNow() - oldest).TotalSeconds) : 0,
                 DroppedTotal = spool.DroppedTotal,
                 RejectedTotal = spool.RejectedTotal,
+                SpoolMemorySamples = spool.InMemory,
+                SpoolError = spool.Failure,
                 ClockOffsetMs = clock.Milliseconds is { } offset ? Math.Round(offset, 1) : null,
             },
         };

@@ -15,6 +15,8 @@ namespace Monitoring.Agent.Sending;
 /// appended to a <c>.ack</c> file beside each segment as the acknowledged record's offset (int64 LE), and a segment is
 /// deleted with its ack file once every record in it is acknowledged, rejected or dropped. Drops not yet reported to the
 /// server are kept in <c>.dropped</c>, and rejected samples are appended to <c>rejected/rejected.jsonl</c>.
+/// While the directory refuses writes (gone, full, read-only), new samples are kept in memory up to a byte limit and
+/// written to disk as soon as it accepts them again; a missing directory is created again.
 /// </summary>
 internal sealed class DiskSpool : ISampleQueue, IDisposable
 {
@@ -36,12 +38,14 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     private readonly Channel<bool> _liveSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly string _directory;
     private readonly long _maxBytes;
+    private readonly long _memoryBytes;
     private readonly TimeSpan _maxAge;
     private readonly long _segmentBytes;
     private readonly AgentTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly ILogger<DiskSpool> _logger;
-    private readonly FileStream _lockFile;
+    private readonly List<Entry> _inMemory = [];
+    private FileStream _lockFile;
     private (Entry Entry, MetricsReport Sample)? _live;
     private Segment? _active;
     private FileStream? _activeStream;
@@ -51,13 +55,18 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     private SpoolDrops _unreported = SpoolDrops.None;
     private SpoolDrops? _reporting;
     private long _rejected;
+    private long _inMemoryBytes;
+    private string? _failure;
+    private bool _memoryFull;
 
-    public DiskSpool(string directory, long maxBytes, TimeSpan maxAge, AgentTelemetry telemetry, TimeProvider time, ILogger<DiskSpool> logger)
+    public DiskSpool(string directory, long maxBytes, long memoryBytes, TimeSpan maxAge, AgentTelemetry telemetry, TimeProvider time, ILogger<DiskSpool> logger)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(memoryBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(maxAge, TimeSpan.Zero);
         _directory = Directory.CreateDirectory(directory).FullName;
         _maxBytes = maxBytes;
+        _memoryBytes = Math.Min(memoryBytes, maxBytes);
         _maxAge = maxAge;
         _segmentBytes = Math.Max(maxBytes / 8, 4096);
         _telemetry = telemetry;
@@ -115,7 +124,7 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
                     oldest = oldest is { } known && known <= entry.Timestamp ? known : entry.Timestamp;
                 }
 
-                return new SpoolStatus(Count + _inFlight.Count, _pendingBytes, oldest, _dropped.Count, _rejected);
+                return new SpoolStatus(Count + _inFlight.Count, _pendingBytes, oldest, _dropped.Count, _rejected, _inMemory.Count, _failure);
             }
         }
     }
@@ -136,11 +145,7 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     {
         lock (_lock)
         {
-            if (TryAppend(sample) is not { } entry)
-            {
-                return;
-            }
-
+            var entry = Store(sample);
             if (_live is { } previous)
             {
                 _backlog.Enqueue(previous.Entry, previous.Entry.Key);
@@ -158,11 +163,7 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     {
         lock (_lock)
         {
-            if ((_inFlight.Remove(sample, out var taken) ? taken : TryAppend(sample)) is not { } entry)
-            {
-                return;
-            }
-
+            var entry = _inFlight.Remove(sample, out var taken) ? taken : Store(sample);
             _backlog.Enqueue(entry, entry.Key);
             EnforceLimits();
         }
@@ -231,7 +232,11 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
                 }
                 else
                 {
+                    // Gone with a deleted directory or changed on disk: reported to the server as a gap, like a drop.
                     Complete(entry);
+                    RecordDrop(entry.Timestamp);
+                    SaveUnreportedDrops();
+                    _telemetry.SamplesDropped.Add(1, new KeyValuePair<string, object?>("reason", "spool_unreadable"));
                 }
             }
         }
@@ -295,6 +300,16 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     {
         lock (_lock)
         {
+            if (_inMemory.Count > 0)
+            {
+                WriteKeptSamples();
+            }
+
+            if (_inMemory.Count > 0)
+            {
+                Log.KeptSamplesLost(_logger, _inMemory.Count, _directory);
+            }
+
             CloseActive();
             _lockFile.Dispose();
         }
@@ -401,25 +416,8 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
         return offsets;
     }
 
-    private Entry? TryAppend(MetricsReport sample)
-    {
-        try
-        {
-            return Append(sample);
-        }
-        catch (IOException ex)
-        {
-            // The next record goes to a new segment, so a partly written one stays a torn tail that recovery skips.
-            CloseActive();
-            _telemetry.SamplesDropped.Add(1, new KeyValuePair<string, object?>("reason", "spool_unwritable"));
-            RecordDrop(sample.Timestamp ?? _time.GetUtcNow());
-            SaveUnreportedDrops();
-            Log.SpoolWriteFailed(_logger, _directory, sample.Timestamp, ex);
-            return null;
-        }
-    }
-
-    private Entry Append(MetricsReport sample)
+    /// <summary>Writes the sample to the active segment, or keeps it in memory while the directory refuses writes.</summary>
+    private Entry Store(MetricsReport sample)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(sample, MonitoringJsonContext.Default.MetricsReport);
         var record = new byte[HeaderLength + payload.Length];
@@ -427,14 +425,87 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(sizeof(int)), Crc32.HashToUInt32(payload));
         payload.CopyTo(record.AsSpan(HeaderLength));
 
-        var (segment, stream) = ActiveSegment(record.Length);
-        var offset = segment.Length;
-        stream.Write(record);
-        stream.Flush(flushToDisk: true);
-        segment.Length += record.Length;
-        segment.Pending++;
-        _pendingBytes += record.Length;
-        return new Entry(segment, offset, record.Length, sample.Timestamp ?? _time.GetUtcNow(), _sequence++);
+        var entry = new Entry(record.Length, sample.Timestamp ?? _time.GetUtcNow(), _sequence++);
+        _pendingBytes += entry.Length;
+        if (TryWrite(entry, record))
+        {
+            if (_failure is not null)
+            {
+                Recovered();
+            }
+
+            return entry;
+        }
+
+        entry.Record = record;
+        _inMemory.Add(entry);
+        _inMemoryBytes += entry.Length;
+        return entry;
+    }
+
+    private bool TryWrite(Entry entry, byte[] record)
+    {
+        try
+        {
+            var (segment, stream) = ActiveSegment(record.Length);
+            var offset = segment.Length;
+            stream.Write(record);
+            stream.Flush(flushToDisk: true);
+            segment.Length += record.Length;
+            segment.Pending++;
+            entry.Segment = segment;
+            entry.Offset = offset;
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The next record goes to a new segment, so a partly written one stays a torn tail that recovery skips.
+            CloseActive();
+            Refused(ex);
+            return false;
+        }
+    }
+
+    /// <summary>Enters the state where the directory refuses writes, logging only the change of state (the details at debug level).</summary>
+    private void Refused(Exception exception)
+    {
+        var first = _failure is null;
+        var reason = string.Concat(exception.Message.Where(c => !char.IsControl(c)));
+        _failure = reason.Length <= SampleLimits.MaxSpoolErrorLength ? reason : reason[..(SampleLimits.MaxSpoolErrorLength - 1)] + "…";
+        if (first)
+        {
+            Log.SpoolRefusesWrites(_logger, _directory, reason, _memoryBytes);
+            Log.SpoolRefusal(_logger, exception);
+        }
+    }
+
+    /// <summary>The directory accepts writes again: what was kept in memory goes to disk, so a restart keeps it too.</summary>
+    private void Recovered()
+    {
+        _failure = null;
+        _memoryFull = false;
+        var kept = _inMemory.Count;
+        WriteKeptSamples();
+        if (_failure is null)
+        {
+            Log.SpoolWritable(_logger, _directory, kept);
+        }
+    }
+
+    private void WriteKeptSamples()
+    {
+        while (_inMemory.Count > 0)
+        {
+            var entry = _inMemory[0];
+            if (!TryWrite(entry, entry.Record!))
+            {
+                return;
+            }
+
+            entry.Record = null;
+            _inMemory.RemoveAt(0);
+            _inMemoryBytes -= entry.Length;
+        }
     }
 
     private (Segment Segment, FileStream Stream) ActiveSegment(int recordLength)
@@ -444,10 +515,16 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
             && now < active.OpenedAt + SegmentPeriod
             && (active.Length == 0 || active.Length + recordLength <= _segmentBytes))
         {
-            return (active, stream);
+            if (File.Exists(active.Path))
+            {
+                return (active, stream);
+            }
+
+            active.Lost = true;
         }
 
         CloseActive();
+        EnsureDirectory();
         var ticks = now.UtcTicks;
         string path;
         do
@@ -463,11 +540,42 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
         return (segment, _activeStream);
     }
 
+    /// <summary>Creates the directory again when it was removed under the running agent, and takes its lock again.</summary>
+    private void EnsureDirectory()
+    {
+        if (File.Exists(Path.Combine(_directory, LockFileName)))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(_directory);
+        _lockFile.Dispose();
+        _lockFile = LockDirectory(_directory);
+        Log.SpoolDirectoryRecreated(_logger, _directory);
+
+        // A new segment may get the name of a deleted one: entries of a deleted segment must never read or delete it.
+        var entries = _backlog.UnorderedItems.Select(item => item.Element).Concat(_inFlight.Values);
+        foreach (var segment in (_live is { } live ? entries.Append(live.Entry) : entries).Select(entry => entry.Segment).OfType<Segment>().Distinct())
+        {
+            segment.Lost = !File.Exists(segment.Path);
+        }
+
+        SaveUnreportedDrops();
+    }
+
     private void CloseActive()
     {
-        _activeStream?.Dispose();
+        try
+        {
+            _activeStream?.Dispose();
+        }
+        catch (IOException)
+        {
+            // Nothing was buffered (every record is flushed), so a failing close loses nothing.
+        }
+
         _activeStream = null;
-        if (_active is { Pending: 0 } finished)
+        if (_active is { Pending: 0, Lost: false } finished)
         {
             Delete(finished);
         }
@@ -477,22 +585,35 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
 
     private bool TryRead(Entry entry, [NotNullWhen(true)] out MetricsReport? sample)
     {
+        if (entry.Segment is not { } segment)
+        {
+            sample = Decode(entry.Record);
+            return sample is not null;
+        }
+
+        // Deleted with the directory, which was logged once.
+        if (segment.Lost)
+        {
+            sample = null;
+            return false;
+        }
+
         var record = new byte[entry.Length];
         try
         {
-            using var stream = new FileStream(entry.Segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var stream = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             stream.Position = entry.Offset;
             stream.ReadExactly(record);
             sample = Decode(record);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             sample = null;
         }
 
         if (sample is null)
         {
-            Log.SpoolRecordSkipped(_logger, entry.Segment.Path, entry.Offset, "a record that changed on disk or could not be read back");
+            Log.SpoolRecordSkipped(_logger, segment.Path, entry.Offset, "a record that changed on disk or could not be read back");
         }
 
         return sample is not null;
@@ -520,31 +641,50 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
     /// <summary>Records the entry as done for good (sent, rejected or dropped) and deletes its segment once nothing in it is pending.</summary>
     private void Complete(Entry entry)
     {
-        Span<byte> ack = stackalloc byte[sizeof(long)];
-        BinaryPrimitives.WriteInt64LittleEndian(ack, entry.Offset);
-        try
+        _pendingBytes -= entry.Length;
+        if (entry.Segment is not { } segment)
         {
-            // Flushed to the OS only: an ack lost to a power cut means one duplicate send, which ingest ignores.
-            using var stream = new FileStream(entry.Segment.AckPath, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete);
-            stream.Write(ack);
-        }
-        catch (IOException ex)
-        {
-            Log.SpoolAckFailed(_logger, entry.Segment.AckPath, ex);
+            _inMemory.Remove(entry);
+            _inMemoryBytes -= entry.Length;
+            entry.Record = null;
+            return;
         }
 
-        entry.Segment.Pending--;
-        _pendingBytes -= entry.Length;
-        if (entry.Segment.Pending == 0 && entry.Segment != _active)
+        // A segment deleted with its directory has nothing left to acknowledge or delete.
+        if (!segment.Lost)
         {
-            Delete(entry.Segment);
+            Span<byte> ack = stackalloc byte[sizeof(long)];
+            BinaryPrimitives.WriteInt64LittleEndian(ack, entry.Offset);
+            try
+            {
+                // Flushed to the OS only: an ack lost to a power cut means one duplicate send, which ingest ignores.
+                using var stream = new FileStream(segment.AckPath, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete);
+                stream.Write(ack);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Refused(ex);
+            }
+        }
+
+        segment.Pending--;
+        if (segment is { Pending: 0, Lost: false } && segment != _active)
+        {
+            Delete(segment);
         }
     }
 
-    private static void Delete(Segment segment)
+    private void Delete(Segment segment)
     {
-        File.Delete(segment.Path);
-        File.Delete(segment.AckPath);
+        try
+        {
+            File.Delete(segment.Path);
+            File.Delete(segment.AckPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Refused(ex);
+        }
     }
 
     private void EnforceLimits()
@@ -562,7 +702,8 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
             full = full.Add(Drop());
         }
 
-        if (expired.Count + full.Count > 0)
+        var memoryFull = DropKeptInMemory();
+        if (expired.Count + full.Count + memoryFull.Count > 0)
         {
             SaveUnreportedDrops();
         }
@@ -578,6 +719,49 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
             _telemetry.SamplesDropped.Add(full.Count, new KeyValuePair<string, object?>("reason", "spool_full"));
             Log.SpoolFull(_logger, full.Count, _maxBytes, full.Oldest, full.Newest);
         }
+
+        if (memoryFull.Count > 0)
+        {
+            _telemetry.SamplesDropped.Add(memoryFull.Count, new KeyValuePair<string, object?>("reason", "spool_memory_full"));
+            if (!_memoryFull)
+            {
+                _memoryFull = true;
+                Log.SpoolMemoryFull(_logger, _memoryBytes, _directory);
+            }
+        }
+    }
+
+    /// <summary>Drops the oldest samples kept in memory (not those being sent) while they are over the memory limit.</summary>
+    private SpoolDrops DropKeptInMemory()
+    {
+        var dropped = SpoolDrops.None;
+        for (var index = 0; _inMemoryBytes > _memoryBytes && index < _inMemory.Count;)
+        {
+            var entry = _inMemory[index];
+            if (!Withdraw(entry))
+            {
+                index++;
+                continue;
+            }
+
+            Complete(entry);
+            RecordDrop(entry.Timestamp);
+            dropped = dropped.Add(entry.Timestamp);
+        }
+
+        return dropped;
+    }
+
+    /// <summary>Takes a waiting entry out of the queue; false when it is being sent.</summary>
+    private bool Withdraw(Entry entry)
+    {
+        if (_live is { } live && live.Entry == entry)
+        {
+            _live = null;
+            return true;
+        }
+
+        return _backlog.Remove(entry, out _, out _);
     }
 
     private DateTimeOffset Drop()
@@ -615,9 +799,9 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
             File.WriteAllBytes(temporary, bytes);
             File.Move(temporary, path, overwrite: true);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Log.SpoolDropsUnsaved(_logger, path, ex);
+            Refused(ex);
         }
     }
 
@@ -686,11 +870,32 @@ internal sealed class DiskSpool : ISampleQueue, IDisposable
         public long Length { get; set; }
 
         public int Pending { get; set; }
+
+        /// <summary>Deleted under the running agent (with its directory): its records are gone.</summary>
+        public bool Lost { get; set; }
     }
 
-    private sealed record Entry(Segment Segment, long Offset, int Length, DateTimeOffset Timestamp, long Sequence)
+    /// <summary>A sample's record: in a segment, or only in memory (<see cref="Record"/>) while the directory refuses writes.</summary>
+    private sealed class Entry(int length, DateTimeOffset timestamp, long sequence)
     {
-        public (DateTimeOffset, long) Key => (Timestamp, Sequence);
+        public Entry(Segment segment, long offset, int length, DateTimeOffset timestamp, long sequence)
+            : this(length, timestamp, sequence)
+        {
+            Segment = segment;
+            Offset = offset;
+        }
+
+        public int Length { get; } = length;
+
+        public DateTimeOffset Timestamp { get; } = timestamp;
+
+        public (DateTimeOffset, long) Key { get; } = (timestamp, sequence);
+
+        public Segment? Segment { get; set; }
+
+        public long Offset { get; set; }
+
+        public byte[]? Record { get; set; }
     }
 }
 

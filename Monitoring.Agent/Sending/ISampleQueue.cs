@@ -46,5 +46,8 @@ internal interface ISampleQueue
     ValueTask WaitForLiveAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>Unacknowledged samples (waiting and in flight), their bytes, the oldest one's timestamp, and what was dropped or rejected since start.</summary>
-internal sealed record SpoolStatus(int Depth, long Bytes, DateTimeOffset? OldestUnsent, long DroppedTotal, long RejectedTotal);
+/// <summary>
+/// Unacknowledged samples (waiting and in flight), their bytes, the oldest one's timestamp, what was dropped or rejected
+/// since start, and, while the spool's directory refuses writes, why and how many samples are kept in memory only.
+/// </summary>
+internal sealed record SpoolStatus(int Depth, long Bytes, DateTimeOffset? OldestUnsent, long DroppedTotal, long RejectedTotal, int InMemory, string? Failure);

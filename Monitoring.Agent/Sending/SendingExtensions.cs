@@ -17,6 +17,7 @@ internal static class SendingExtensions
             return new DiskSpool(
                 options.SpoolDirectory,
                 options.SpoolMaxBytes,
+                options.SpoolMemoryBytes,
                 TimeSpan.FromSeconds(options.SpoolMaxAge),
                 provider.GetRequiredService<AgentTelemetry>(),
                 provider.GetRequiredService<TimeProvider>(),

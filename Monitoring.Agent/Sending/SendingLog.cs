@@ -14,9 +14,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Reported {Count} dropped samples, taken from {Oldest:O} to {Newest:O}, to the server")]
     public static partial void DropsReported(ILogger logger, long count, DateTimeOffset? oldest, DateTimeOffset? newest);
 
-    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Could not record unreported drops in {Path}; they are still reported unless the agent restarts first")]
-    public static partial void SpoolDropsUnsaved(ILogger logger, string path, Exception exception);
-
     [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "Could not move the rejected sample taken at {Timestamp:O} aside to {Path}; it is only in this log")]
     public static partial void RejectedUnsaved(ILogger logger, string path, DateTimeOffset? timestamp, Exception exception);
 

@@ -102,6 +102,13 @@ public static partial class SampleValidator
             Detail(system, now, Fail);
         }
 
+        if (sample.Agent is { } agent)
+        {
+            Text(agent.Version, "agent.version", SampleLimits.MaxAgentTextLength, Fail);
+            Text(agent.Os, "agent.os", SampleLimits.MaxAgentTextLength, Fail);
+            Text(agent.SpoolError, "agent.spool_error", SampleLimits.MaxSpoolErrorLength, Fail);
+        }
+
         if (sample.Network is { } checks)
         {
             if (checks.Count > MaxNetworkChecks)

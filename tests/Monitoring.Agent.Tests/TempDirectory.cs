@@ -6,5 +6,16 @@ internal sealed class TempDirectory : IDisposable
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
-    public void Dispose() => Directory.Delete(Path, recursive: true);
+    public void Dispose()
+    {
+        // Tests that make a directory refuse writes leave a file in its place.
+        if (System.IO.File.Exists(Path))
+        {
+            System.IO.File.Delete(Path);
+        }
+        else
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+    }
 }

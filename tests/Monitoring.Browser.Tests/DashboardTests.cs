@@ -122,6 +122,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         }
 
         await Expect(page.Locator("#info")).ToContainTextAsync("1.2.3");
+        await Expect(page.Locator("#info")).ToContainTextAsync("Spool refuses writes2 samples kept in memory: No space left on device");
         await Expect(page.Locator("#checks")).ToContainTextAsync("db.internal:5432");
         await page.Locator("[data-range='604800']").ClickAsync();
         // Seven days in at most 600 points: 1008 s a bucket, widened to the 5-minute tier's grid (1200 s), so the

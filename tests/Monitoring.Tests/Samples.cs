@@ -44,7 +44,7 @@ public static class Samples
             UptimeSeconds = 3600,
             BootTime = timestamp.AddHours(-1),
         },
-        Agent = new AgentHealth { Version = "1.2.3", Os = "Linux", SpoolDepth = 3, SpoolBytes = 1024, OldestUnsentSeconds = 20, DroppedTotal = 0, RejectedTotal = 0, ClockOffsetMs = -1.5 },
+        Agent = new AgentHealth { Version = "1.2.3", Os = "Linux", SpoolDepth = 3, SpoolBytes = 1024, OldestUnsentSeconds = 20, DroppedTotal = 0, RejectedTotal = 0, ClockOffsetMs = -1.5, SpoolMemorySamples = 2, SpoolError = "No space left on device" },
     };
 
     /// <summary>A time a little in the past with whole microseconds, as history stores it.</summary>

@@ -229,6 +229,7 @@ function renderInfo() {
     ['CPUs', system.cpu?.count ?? '–'],
     ['Memory', system.memory?.total ? `${formatBytes(system.memory.used)} of ${formatBytes(system.memory.total)}` : formatPercent(system.memory?.percent)],
     ['Spool', agent.spool_depth == null ? '–' : `${agent.spool_depth} unsent (${formatBytes(agent.spool_bytes)})`],
+    ...(agent.spool_error ? [['Spool refuses writes', `${agent.spool_memory_samples ?? 0} samples kept in memory: ${agent.spool_error}`]] : []),
     ['Oldest unsent', formatDuration(agent.oldest_unsent_seconds)],
     ['Dropped', agent.dropped_total ?? '–'],
     ['Rejected', agent.rejected_total ?? '–'],

@@ -18,7 +18,7 @@ public sealed class AgentHealthStampTests : IDisposable
 
     public AgentHealthStampTests()
     {
-        _spool = new DiskSpool(_directory.Path, 1024 * 1024, TimeSpan.FromDays(1), new AgentTelemetry(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), _time, NullLogger<DiskSpool>.Instance);
+        _spool = new DiskSpool(_directory.Path, 1024 * 1024, 1024 * 1024, TimeSpan.FromDays(1), new AgentTelemetry(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), _time, NullLogger<DiskSpool>.Instance);
     }
 
     public void Dispose()
@@ -60,5 +60,20 @@ public sealed class AgentHealthStampTests : IDisposable
         Assert.Equal(0, health.SpoolBytes);
         Assert.Equal(0, health.OldestUnsentSeconds);
         Assert.Null(health.ClockOffsetMs);
+        Assert.Equal(0, health.SpoolMemorySamples);
+        Assert.Null(health.SpoolError);
+    }
+
+    [Fact]
+    public void A_spool_that_refuses_writes_reports_why_and_how_many_samples_it_keeps_in_memory()
+    {
+        Directory.Delete(_directory.Path, recursive: true);
+        File.WriteAllText(_directory.Path, "not a directory");
+        _spool.Enqueue(new MetricsReport { AgentId = "a", Timestamp = Start });
+
+        var health = new AgentHealthStamp(_spool, new ClockOffset(), _time).Stamp(new MetricsReport { AgentId = "a", Timestamp = Start }).Agent!;
+
+        Assert.Equal(1, health.SpoolMemorySamples);
+        Assert.Contains(_directory.Path, health.SpoolError, StringComparison.Ordinal);
     }
 }

@@ -2,7 +2,9 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Monitoring.Agent.Sending;
 using Monitoring.Agent.Telemetry;
@@ -152,7 +154,7 @@ public sealed class DiskSpoolTests : IDisposable
             File.Copy(file, afterKill.File(Path.GetFileName(file)));
         }
 
-        using var restarted = new DiskSpool(afterKill.Path, 64 * 1024 * 1024, Week, _telemetry, _time, NullLogger<DiskSpool>.Instance);
+        using var restarted = new DiskSpool(afterKill.Path, 64 * 1024 * 1024, 4 * 1024 * 1024, Week, _telemetry, _time, NullLogger<DiskSpool>.Instance);
         Assert.Equal([0, 1, 2], DrainMinutes(restarted, acknowledge: false));
     }
 
@@ -241,20 +243,107 @@ public sealed class DiskSpoolTests : IDisposable
     }
 
     [Fact]
-    public void A_sample_the_spool_cannot_write_is_dropped_and_counted_and_collection_goes_on()
+    public void A_removed_spool_directory_is_created_again_and_its_lost_samples_are_reported_as_dropped()
     {
         var spool = Open();
         spool.Enqueue(Sample(0));
         Directory.Delete(_directory.Path, recursive: true);
-        _time.Advance(TimeSpan.FromMinutes(61));
 
-        spool.Enqueue(Sample(61));
-        Directory.CreateDirectory(_directory.Path);
-        spool.Enqueue(Sample(62));
+        spool.Enqueue(Sample(1));
 
-        Assert.Equal(new SpoolDrops(1, Start.AddMinutes(61), Start.AddMinutes(61)), spool.Dropped);
-        Assert.Equal("spool_unwritable", Assert.Single(_dropped.GetMeasurementSnapshot()).Tags["reason"]);
-        Assert.Equal([62], DrainMinutes(spool, acknowledge: true).Take(1));
+        Assert.True(File.Exists(Path.Combine(_directory.Path, DiskSpool.LockFileName)));
+        Assert.Null(spool.Status.Failure);
+        Assert.True(spool.TryDequeueLive(out var live));
+        Assert.Equal(1, Minute(live));
+        Assert.Empty(spool.DequeueBacklog(10, long.MaxValue));
+        Assert.Equal(new SpoolDrops(1, Start, Start), spool.Dropped);
+        Assert.Equal("spool_unreadable", Assert.Single(_dropped.GetMeasurementSnapshot()).Tags["reason"]);
+        spool.Dispose();
+        Assert.Equal([1], DrainMinutes(Open(), acknowledge: true));
+    }
+
+    [Fact]
+    public void While_the_directory_refuses_writes_samples_are_kept_in_memory_and_written_to_disk_once_it_accepts_them_again()
+    {
+        var logger = new FakeLogger<DiskSpool>();
+        var spool = Open(logger: logger);
+        spool.Enqueue(Sample(0));
+        BlockDirectory();
+
+        for (var minute = 1; minute <= 5; minute++)
+        {
+            spool.Enqueue(Sample(minute));
+        }
+
+        Assert.Equal(5, spool.Status.InMemory);
+        Assert.NotNull(spool.Status.Failure);
+        Assert.Equal(6, spool.Status.Depth);
+        Assert.Equal(0, spool.Dropped.Count);
+        Assert.Single(logger.Collector.GetSnapshot(), record => record.Level == LogLevel.Error);
+
+        File.Delete(_directory.Path);
+        spool.Enqueue(Sample(6));
+
+        Assert.Equal(0, spool.Status.InMemory);
+        Assert.Null(spool.Status.Failure);
+        Assert.Single(logger.Collector.GetSnapshot(), record => record.Id.Id == 17);
+        spool.Dispose();
+        Assert.Equal([1, 2, 3, 4, 5, 6], DrainMinutes(Open(), acknowledge: true));
+    }
+
+    [Fact]
+    public void Samples_kept_in_memory_are_sent_like_others_and_leave_memory_when_acknowledged()
+    {
+        var spool = Open();
+        BlockDirectory();
+        spool.Enqueue(Sample(0));
+        spool.Enqueue(Sample(1));
+
+        Assert.True(spool.TryDequeueLive(out var live));
+        spool.Acknowledge(live);
+        var backlog = Assert.Single(spool.DequeueBacklog(10, long.MaxValue));
+        spool.Requeue(backlog);
+
+        Assert.Equal(0, Minute(backlog));
+        Assert.Equal(new SpoolStatus(1, RecordLength(backlog), Start, 0, 0, 1, spool.Status.Failure), spool.Status);
+    }
+
+    [Fact]
+    public void Samples_kept_in_memory_beyond_its_limit_drop_the_oldest_not_being_sent_and_are_counted()
+    {
+        var spool = Open(memoryBytes: 2 * RecordLength(Sample(0)));
+        BlockDirectory();
+        spool.Enqueue(Sample(0));
+        Assert.True(spool.TryDequeueLive(out var sending));
+
+        for (var minute = 1; minute <= 4; minute++)
+        {
+            spool.Enqueue(Sample(minute));
+        }
+
+        Assert.Equal(new SpoolDrops(3, Start.AddMinutes(1), Start.AddMinutes(3)), spool.Dropped);
+        Assert.All(_dropped.GetMeasurementSnapshot(), measurement => Assert.Equal("spool_memory_full", measurement.Tags["reason"]));
+        Assert.Equal(2, spool.Status.InMemory);
+        spool.Requeue(sending);
+        Assert.Equal([4, 0], DrainMinutes(spool, acknowledge: true));
+    }
+
+    [Fact]
+    public void Closing_while_the_directory_is_gone_or_refuses_writes_does_not_throw()
+    {
+        var gone = Open();
+        gone.Enqueue(Sample(0));
+        Directory.Delete(_directory.Path, recursive: true);
+        gone.Dispose();
+
+        var logger = new FakeLogger<DiskSpool>();
+        var refusing = Open(logger: logger);
+        refusing.Enqueue(Sample(1));
+        BlockDirectory();
+        refusing.Enqueue(Sample(2));
+        refusing.Dispose();
+
+        Assert.Equal("Stopping while the spool in " + _directory.Path + " refuses writes: 1 samples kept in memory are lost", logger.LatestRecord.Message);
     }
 
     [Fact]
@@ -305,7 +394,7 @@ public sealed class DiskSpoolTests : IDisposable
 
         spool.Reject(sample, 400, """{"title":"bad"}""");
 
-        Assert.Equal(new SpoolStatus(0, 0, null, 0, 1), spool.Status);
+        Assert.Equal(new SpoolStatus(0, 0, null, 0, 1, 0, null), spool.Status);
         var line = Assert.Single(File.ReadAllLines(Path.Combine(_directory.Path, DiskSpool.RejectedDirectoryName, DiskSpool.RejectedFileName)));
         using var json = JsonDocument.Parse(line);
         Assert.Equal(400, json.RootElement.GetProperty("status_code").GetInt32());
@@ -376,11 +465,18 @@ public sealed class DiskSpoolTests : IDisposable
         await Open().WaitAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
     }
 
-    private DiskSpool Open(long maxBytes = 64 * 1024 * 1024, TimeSpan? maxAge = null)
+    private DiskSpool Open(long maxBytes = 64 * 1024 * 1024, TimeSpan? maxAge = null, long memoryBytes = 4 * 1024 * 1024, ILogger<DiskSpool>? logger = null)
     {
-        var spool = new DiskSpool(_directory.Path, maxBytes, maxAge ?? Week, _telemetry, _time, NullLogger<DiskSpool>.Instance);
+        var spool = new DiskSpool(_directory.Path, maxBytes, memoryBytes, maxAge ?? Week, _telemetry, _time, logger ?? NullLogger<DiskSpool>.Instance);
         _spools.Add(spool);
         return spool;
+    }
+
+    /// <summary>Puts a file where the spool's directory was: every write to it fails, as on a full or read-only disk.</summary>
+    private void BlockDirectory()
+    {
+        Directory.Delete(_directory.Path, recursive: true);
+        File.WriteAllText(_directory.Path, "not a directory");
     }
 
     private string[] SegmentFiles() => Directory.GetFiles(_directory.Path, "*" + DiskSpool.SegmentExtension);

@@ -28,7 +28,8 @@ public sealed class ValidationTests(ClusterFixture fixture)
         "\"disk_io\": [{\"device\": \"sda\", \"read_bytes_per_sec\": 512, \"write_bytes_per_sec\": 1024}], " +
         "\"interfaces\": [{\"name\": \"eth0\", \"rx_bytes_per_sec\": 10, \"tx_bytes_per_sec\": 20, \"rx_packets_per_sec\": 1, \"tx_packets_per_sec\": 2, " +
         "\"rx_errors_per_sec\": 0, \"tx_errors_per_sec\": 0, \"rx_drops_per_sec\": 0, \"tx_drops_per_sec\": 0.1}], " +
-        "\"uptime_seconds\": 3600, \"boot_time\": \"BOOT\"}}";
+        "\"uptime_seconds\": 3600, \"boot_time\": \"BOOT\"}, " +
+        "\"agent\": {\"version\": \"1.2.0\", \"os\": \"Debian GNU/Linux 13 (X64)\", \"spool_memory_samples\": 2, \"spool_error\": \"No space left on device\"}}";
 
     private readonly HttpClient _http = fixture.CreateClient();
 
@@ -110,6 +111,9 @@ public sealed class ValidationTests(ClusterFixture fixture)
         { "too many interfaces", "\"interfaces\": [", $"\"interfaces\": [{string.Concat(Enumerable.Range(0, 512).Select(i => $"{{\"name\": \"veth{i}\"}}, "))}", "system.interfaces" },
         { "uptime negative", "\"uptime_seconds\": 3600", "\"uptime_seconds\": -1", "system.uptime_seconds" },
         { "boot time in the future", "\"BOOT\"", "\"FUTURE\"", "system.boot_time" },
+        { "agent version too long", "\"version\": \"1.2.0\"", $"\"version\": \"{new string('1', 257)}\"", "agent.version" },
+        { "agent os with a control character", "\"os\": \"Debian", "\"os\": \"\\u001bDebian", "agent.os" },
+        { "spool error too long", "\"spool_error\": \"No space", $"\"spool_error\": \"{new string('e', 1025)}No space", "agent.spool_error" },
     };
 
     [Theory]

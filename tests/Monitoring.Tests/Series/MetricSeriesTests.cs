@@ -33,6 +33,7 @@ public sealed class MetricSeriesTests
         Assert.Equal(1000, series["net[eth0].rx_bytes_per_sec"]);
         Assert.Equal(3600, series["uptime_seconds"]);
         Assert.Equal(3, series["agent.spool_depth"]);
+        Assert.Equal(2, series["agent.spool_memory_samples"]);
         Assert.Equal(-1.5, series["agent.clock_offset_ms"]);
     }
 
