@@ -1,7 +1,11 @@
 using System.Text.Json.Serialization;
 using Monitoring.Abstractions;
+using Monitoring.Api.Agents;
+using Monitoring.Api.Alerts;
+using Monitoring.Api.Dashboard;
 using Monitoring.Api.Errors;
 using Monitoring.Api.Ingest;
+using Monitoring.Api.Storage;
 using Monitoring.Contracts;
 using Orleans.Configuration;
 using Orleans.Runtime;
@@ -16,8 +20,9 @@ public static partial class Extensions
     public const long MaxRequestBodyBytes = 1024 * 1024;
 
     /// <summary>
-    /// The API: an Orleans client (localhost clustering unless configuration names a provider), RFC 7807 errors for every
-    /// bad request, the wire format's source-generated JSON, and the OpenAPI document.
+    /// The API's services, on any host that has an <see cref="IGrainFactory"/>: its own process (with
+    /// <see cref="AddClusterClient"/>) or the silo of an all-in-one node. RFC 7807 errors for every bad request, the
+    /// wire format's source-generated JSON, access control, the OpenAPI document and the dashboard.
     /// </summary>
     public static IHostApplicationBuilder AddMonitoringApi(this IHostApplicationBuilder builder)
     {
@@ -40,8 +45,38 @@ public static partial class Extensions
         builder.AddAccessControl();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RawRetention>();
-        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        builder.AddDashboard();
+        return builder;
+    }
 
+    /// <summary>
+    /// Everything the API serves: the middleware (errors, cross-site guard, dashboard files, authentication) and every
+    /// endpoint but the health checks, which each host maps itself.
+    /// </summary>
+    public static WebApplication MapMonitoringApi(this WebApplication app)
+    {
+        app.WarnWhenOpen();
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseCrossSiteRequestGuard();
+        app.UseDashboard();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi().RequireAuthorization(AccessControl.Read);
+        app.MapMetricsApi();
+        app.MapAgentsApi();
+        app.MapAlertRulesApi();
+        app.MapAlertsApi();
+        app.MapStorageApi();
+        return app;
+    }
+
+    /// <summary>A separate API process: an Orleans client of the cluster (localhost clustering unless configuration names a provider).</summary>
+    public static IHostApplicationBuilder AddClusterClient(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
         builder.UseOrleansClient(client =>
         {
             if (builder.Configuration["Orleans:Clustering:ProviderType"] is null)

@@ -1,3 +1,4 @@
+using Monitoring.Api;
 using Monitoring.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -5,8 +6,19 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddMonitoringSilo();
 
+// The all-in-one node: the same process also serves the API, calling grains without a network hop.
+var serveApi = builder.Configuration.GetValue<bool>("Silo:ServeApi");
+if (serveApi)
+{
+    builder.AddMonitoringApi();
+}
+
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+if (serveApi)
+{
+    app.MapMonitoringApi();
+}
 
 app.Run();

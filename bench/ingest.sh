@@ -2,8 +2,11 @@
 # Ingest benchmark: the product (Monitoring.Api + Monitoring.Silo on a fresh SQLite file) against a bare Kestrel
 # baseline, driven by one generator in one run on this machine. See bench/README.md.
 #
-#   bench/ingest.sh [--standin] [--log-level LEVEL] [--product-env VAR=VALUE] [generator options...] (any order)
+#   bench/ingest.sh [--topology two-process|allinone] [--standin] [--log-level LEVEL] [--product-env VAR=VALUE]
+#                   [generator options...] (any order)
 #
+#   --topology T       two-process (default): Monitoring.Api in front of Monitoring.Silo, as the AppHost runs them;
+#                      allinone: Monitoring.Silo alone with Silo:ServeApi=true, serving the API in process
 #   --standin          no product yet: a second baseline instance plays "ours" (tests the harness; no history check)
 #   --log-level LEVEL  diagnostic: override Logging:LogLevel:Default of the API and the silo (e.g. Warning);
 #                      without it they run with their own configuration
@@ -14,11 +17,15 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 standin=0
+topology=two-process
 product_env=()
 passthrough=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --standin) standin=1; shift ;;
+    --topology)
+      case "$2" in two-process | allinone) topology="$2" ;; *) echo "ingest.sh: --topology wants two-process or allinone" >&2; exit 2 ;; esac
+      shift 2 ;;
     --log-level) product_env+=(Logging__LogLevel__Default="$2"); shift 2 ;;
     --product-env) product_env+=("$2"); shift 2 ;;
     *) passthrough+=("$1"); shift ;;
@@ -93,15 +100,23 @@ else
     Cluster__ServiceId="bench-$stamp" Cluster__ClusterId="bench-$stamp")
   db="$work/monitoring.db"
   silo_port="$(free_port)"
+  if [[ $topology == allinone ]]; then
+    ours_port="$silo_port"
+    product_env+=(Silo__ServeApi=true)
+  fi
   start silo "$(out Monitoring.Silo)" Monitoring.Silo.dll "${cluster[@]}" "${product_env[@]}" \
     ConnectionStrings__monitoring="Data Source=$db" ASPNETCORE_URLS="http://127.0.0.1:$silo_port"
   wait_healthy silo "http://127.0.0.1:$silo_port/health"
-  ours_port="$(free_port)"
-  start api "$(out Monitoring.Api)" Monitoring.Api.dll "${cluster[@]}" "${product_env[@]}" ASPNETCORE_URLS="http://127.0.0.1:$ours_port"
-  wait_healthy api "http://127.0.0.1:$ours_port/health"
+  generator_args+=(--ours-pid "silo=$silo_pid")
+  if [[ $topology == two-process ]]; then
+    ours_port="$(free_port)"
+    start api "$(out Monitoring.Api)" Monitoring.Api.dll "${cluster[@]}" "${product_env[@]}" ASPNETCORE_URLS="http://127.0.0.1:$ours_port"
+    wait_healthy api "http://127.0.0.1:$ours_port/health"
+    generator_args+=(--ours-pid "api=$api_pid")
+  fi
   wait_ingest_works "http://127.0.0.1:$ours_port"
   rss_before_kib="$(awk '/^VmRSS:/ { print $2 }' "/proc/$silo_pid/status")"
-  generator_args+=(--ours "http://127.0.0.1:$ours_port" --ours-pid "api=$api_pid" --ours-pid "silo=$silo_pid" --db "$db")
+  generator_args+=(--ours "http://127.0.0.1:$ours_port" --db "$db")
 fi
 
 start baseline "$(out bench/Monitoring.Bench.Baseline)" Monitoring.Bench.Baseline.dll \
@@ -112,7 +127,7 @@ generator_args+=(--baseline-pid "baseline=$baseline_pid")
 report="$results/ingest-$stamp.txt"
 {
   echo "ingest.sh $stamp  commit $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' (uncommitted changes)')"
-  echo "  product environment overrides: ${product_env[*]:-(none)}"
+  echo "  topology: $topology; product environment overrides: ${product_env[*]:-(none)}"
   echo "  load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$report.head"
 echo "running the generator; report -> $report"

@@ -1,8 +1,9 @@
+using Microsoft.Extensions.FileProviders;
 using Monitoring.Api.Live;
 
 namespace Monitoring.Api.Dashboard;
 
-/// <summary>The web dashboard: static pages under <c>wwwroot/</c> served at <c>/</c>, and the live feed they listen to.</summary>
+/// <summary>The web dashboard: static pages under <c>wwwroot/</c> (embedded) served at <c>/</c>, and the live feed they listen to.</summary>
 public static class DashboardExtensions
 {
     /// <summary>Scripts, styles and data only from this origin, no inline script, never framed.</summary>
@@ -22,9 +23,12 @@ public static class DashboardExtensions
 
     public static WebApplication UseDashboard(this WebApplication app)
     {
-        app.UseDefaultFiles();
+        // Embedded in this assembly rather than read from the host's content root, which is the silo's in an all-in-one node.
+        var files = new ManifestEmbeddedFileProvider(typeof(DashboardExtensions).Assembly, "wwwroot");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions
         {
+            FileProvider = files,
             OnPrepareResponse = context =>
             {
                 var headers = context.Context.Response.Headers;

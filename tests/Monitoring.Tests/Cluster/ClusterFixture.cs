@@ -11,13 +11,13 @@ namespace Monitoring.Tests.Cluster;
 /// A real two-silo Orleans cluster on a real SQLite file in a temp folder, and the real API on Kestrel (loopback, a free
 /// port) connected to it as an Orleans client; shared by the tests of a collection.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public sealed class ClusterFixture : ApiTopology
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("monitoring-tests-").FullName;
 
     public TestCluster Cluster { get; private set; } = null!;
 
-    public string DatabasePath => Path.Combine(_folder, "monitoring.db");
+    public override string DatabasePath => Path.Combine(_folder, "monitoring.db");
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
@@ -26,9 +26,24 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>A free loopback port the silos send alerts to as an Alertmanager receiver; a test starts Alertmanager there.</summary>
     public int AlertmanagerPort { get; } = FreePort();
 
-    public HttpClient CreateClient() => Api.CreateClient();
+    public override HttpClient CreateClient() => Api.CreateClient();
 
-    public async ValueTask InitializeAsync()
+    public override ApiTopology StartApi(IReadOnlyDictionary<string, string> settings)
+    {
+        var api = new ApiFactory(Cluster, settings: settings);
+        try
+        {
+            api.StartServer();
+            return new SecondApi(api, DatabasePath);
+        }
+        catch
+        {
+            api.Dispose();
+            throw;
+        }
+    }
+
+    public override async ValueTask InitializeAsync()
     {
         var builder = new TestClusterBuilder(2);
         // Real sockets: the API under test is a separate Orleans client that connects over TCP, not in memory.
@@ -52,7 +67,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         Api.StartServer();
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await Api.DisposeAsync();
         await Cluster.StopAllSilosAsync();
@@ -65,40 +80,18 @@ public sealed class ClusterFixture : IAsyncLifetime
     public Task DeactivateAllAsync() =>
         Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
-    /// <summary>Runs a scalar query against the cluster's SQLite file.</summary>
-    public long Scalar(string sql, params (string Name, object Value)[] parameters)
+    /// <summary>Another API process connected to the cluster.</summary>
+    private sealed class SecondApi(ApiFactory api, string databasePath) : ApiTopology
     {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
+        public override string DatabasePath => databasePath;
 
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+        public override HttpClient CreateClient() => api.CreateClient();
 
-    /// <summary>Samples stored for the agent, in the head and in compacted blocks.</summary>
-    public long HistoryRows(string agentId) => Scalar(
-        """
-        SELECT (SELECT count(*) FROM history_head JOIN agents USING (agent_no) WHERE agent_id = @id)
-            + (SELECT coalesce(sum(samples), 0) FROM history_blocks JOIN agents USING (agent_no) WHERE agent_id = @id)
-        """,
-        ("@id", agentId));
+        public override ApiTopology StartApi(IReadOnlyDictionary<string, string> settings) => throw new NotSupportedException();
 
-    /// <summary>Samples stored for every agent.</summary>
-    public long StoredSamples() =>
-        Scalar("SELECT (SELECT count(*) FROM history_head) + (SELECT coalesce(sum(samples), 0) FROM history_blocks)");
+        public override ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public long AgentRows(string agentId) => Scalar("SELECT count(*) FROM agents WHERE agent_id = @id", ("@id", agentId));
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        public override ValueTask DisposeAsync() => api.DisposeAsync();
     }
 
     private sealed class MonitoringSilo : ISiloConfigurator

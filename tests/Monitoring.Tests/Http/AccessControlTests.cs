@@ -12,8 +12,7 @@ namespace Monitoring.Tests.Http;
 /// The real API with agent tokens and access tokens configured, on the shared cluster: every operation of the OpenAPI
 /// document is asked by each kind of caller, and a refusal changes nothing.
 /// </summary>
-[Collection(ClusterCollection.Name)]
-public sealed class AccessControlTests(ClusterFixture fixture) : IAsyncLifetime
+public abstract class AccessControlTests(ApiTopology fixture) : IAsyncLifetime
 {
     private const string AgentToken = "agent-token-0123456789abcdef";
     private const string ReadToken = "read-token-0123456789abcdef";
@@ -47,7 +46,7 @@ public sealed class AccessControlTests(ClusterFixture fixture) : IAsyncLifetime
         ["GetStorage"] = Need.Read,
     };
 
-    private ApiFactory _api = null!;
+    private ApiTopology _api = null!;
     private HttpClient _http = null!;
 
     private enum Need
@@ -59,7 +58,7 @@ public sealed class AccessControlTests(ClusterFixture fixture) : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        _api = new ApiFactory(fixture.Cluster, settings: new Dictionary<string, string>
+        _api = fixture.StartApi(new Dictionary<string, string>
         {
             ["AgentAuth:Tokens:0:Token"] = AgentToken,
             ["AccessTokens:0:Token"] = ReadToken,
@@ -70,7 +69,6 @@ public sealed class AccessControlTests(ClusterFixture fixture) : IAsyncLifetime
             ["AccessTokens:1:Role"] = "admin",
             ["AccessTokens:1:Name"] = "alice",
         });
-        _api.StartServer();
         _http = _api.CreateClient();
         return ValueTask.CompletedTask;
     }
@@ -194,15 +192,13 @@ public sealed class AccessControlTests(ClusterFixture fixture) : IAsyncLifetime
     [InlineData("read-token-0123456789abcdef", "owner")]
     [InlineData("sha256:abc", "admin")]
     [InlineData("sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab", "admin")]
-    public async Task An_access_token_that_is_unsafe_or_has_no_known_role_stops_the_api_at_start(string token, string role)
+    public void An_access_token_that_is_unsafe_or_has_no_known_role_stops_the_api_at_start(string token, string role)
     {
-        await using var api = new ApiFactory(fixture.Cluster, settings: new Dictionary<string, string>
+        var error = Assert.Throws<OptionsValidationException>(() => fixture.StartApi(new Dictionary<string, string>
         {
             ["AccessTokens:0:Token"] = token,
             ["AccessTokens:0:Role"] = role,
-        });
-
-        var error = Assert.Throws<OptionsValidationException>(api.StartServer);
+        }));
 
         Assert.Contains("AccessTokens:N:Token", error.Message, StringComparison.Ordinal);
     }
@@ -244,3 +240,9 @@ public sealed class AccessControlTests(ClusterFixture fixture) : IAsyncLifetime
 
     private void Authorize(string token) => _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class AccessControlTestsOnCluster(ClusterFixture fixture) : AccessControlTests(fixture);
+
+[Collection(AllInOneCollection.Name)]
+public sealed class AccessControlTestsOnAllInOne(AllInOneFixture fixture) : AccessControlTests(fixture);

@@ -10,24 +10,22 @@ namespace Monitoring.Tests.Http;
 /// The real API with agent tokens configured, on the shared cluster: ingest needs a known bearer token that may report
 /// for the sample's agent; anything else is a 401 or 403 ProblemDetails and stores nothing. With no access token configured, queries stay open.
 /// </summary>
-[Collection(ClusterCollection.Name)]
-public sealed class AgentAuthTests(ClusterFixture fixture) : IAsyncLifetime
+public abstract class AgentAuthTests(ApiTopology fixture) : IAsyncLifetime
 {
     private const string FleetToken = "fleet-token-0123456789abcdef";
     private const string WebToken = "web-only-token-0123456789";
 
-    private ApiFactory _api = null!;
+    private ApiTopology _api = null!;
     private HttpClient _http = null!;
 
     public ValueTask InitializeAsync()
     {
-        _api = new ApiFactory(fixture.Cluster, settings: new Dictionary<string, string>
+        _api = fixture.StartApi(new Dictionary<string, string>
         {
             ["AgentAuth:Tokens:0:Token"] = FleetToken,
             ["AgentAuth:Tokens:1:Token"] = WebToken,
             ["AgentAuth:Tokens:1:Agents"] = "web-*",
         });
-        _api.StartServer();
         _http = _api.CreateClient();
         return ValueTask.CompletedTask;
     }
@@ -47,7 +45,7 @@ public sealed class AgentAuthTests(ClusterFixture fixture) : IAsyncLifetime
 
         await ApiClient.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "An agent token is required");
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
-        Assert.Equal(0, fixture.HistoryRows(agent));
+        Assert.Equal(0, _api.HistoryRows(agent));
     }
 
     [Fact]
@@ -61,7 +59,7 @@ public sealed class AgentAuthTests(ClusterFixture fixture) : IAsyncLifetime
 
         await ApiClient.AssertProblemAsync(single, HttpStatusCode.Unauthorized, "not recognised");
         await ApiClient.AssertProblemAsync(batch, HttpStatusCode.Unauthorized, "not recognised");
-        Assert.Equal(0, fixture.HistoryRows(agent));
+        Assert.Equal(0, _api.HistoryRows(agent));
     }
 
     [Fact]
@@ -74,7 +72,7 @@ public sealed class AgentAuthTests(ClusterFixture fixture) : IAsyncLifetime
         var batch = await _http.PostBatchAsync([Samples.Sample(agent, Samples.RecentTime(50)), Samples.Sample(agent, Samples.RecentTime(40))]);
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (single.StatusCode, batch.StatusCode));
-        Assert.Equal(3, fixture.HistoryRows(agent));
+        Assert.Equal(3, _api.HistoryRows(agent));
     }
 
     [Fact]
@@ -91,7 +89,7 @@ public sealed class AgentAuthTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         await ApiClient.AssertProblemAsync(foreign, HttpStatusCode.Forbidden, "may not report");
         await ApiClient.AssertProblemAsync(mixed, HttpStatusCode.Forbidden, "may not report");
-        Assert.Equal((1, 0), (fixture.HistoryRows(web), fixture.HistoryRows(db)));
+        Assert.Equal((1, 0), (_api.HistoryRows(web), _api.HistoryRows(db)));
     }
 
     [Fact]
@@ -107,14 +105,18 @@ public sealed class AgentAuthTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_token_too_short_to_be_safe_stops_the_api_at_start()
+    public void A_token_too_short_to_be_safe_stops_the_api_at_start()
     {
-        await using var api = new ApiFactory(fixture.Cluster, settings: new Dictionary<string, string> { ["AgentAuth:Tokens:0:Token"] = "short" });
-
-        var error = Assert.Throws<OptionsValidationException>(api.StartServer);
+        var error = Assert.Throws<OptionsValidationException>(() => fixture.StartApi(new Dictionary<string, string> { ["AgentAuth:Tokens:0:Token"] = "short" }));
 
         Assert.Contains("AgentAuth:Tokens:N:Token", error.Message, StringComparison.Ordinal);
     }
 
     private void Authorize(string token) => _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class AgentAuthTestsOnCluster(ClusterFixture fixture) : AgentAuthTests(fixture);
+
+[Collection(AllInOneCollection.Name)]
+public sealed class AgentAuthTestsOnAllInOne(AllInOneFixture fixture) : AgentAuthTests(fixture);

@@ -9,8 +9,7 @@ namespace Monitoring.Tests.Http;
 /// as cross-site (Fetch Metadata, or an Origin that is not this host) is refused 403; without those headers a "simple"
 /// request (form or text/plain body) is refused 415; every other request needs a CORS preflight, never granted.
 /// </summary>
-[Collection(ClusterCollection.Name)]
-public sealed class CrossSiteTests(ClusterFixture fixture)
+public abstract class CrossSiteTests(ApiTopology fixture)
 {
     private readonly HttpClient _http = fixture.CreateClient();
 
@@ -99,3 +98,9 @@ public sealed class CrossSiteTests(ClusterFixture fixture)
         Assert.False(response.IsSuccessStatusCode && response.Headers.Contains("Access-Control-Allow-Methods"));
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class CrossSiteTestsOnCluster(ClusterFixture fixture) : CrossSiteTests(fixture);
+
+[Collection(AllInOneCollection.Name)]
+public sealed class CrossSiteTestsOnAllInOne(AllInOneFixture fixture) : CrossSiteTests(fixture);

@@ -4,8 +4,7 @@ using Monitoring.Tests.Cluster;
 namespace Monitoring.Tests.Http;
 
 /// <summary>The optional detail of a sample (per-core CPU, mounts, interfaces, checks, agent health) is kept and queryable.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class DetailHistoryTests(ClusterFixture fixture)
+public abstract class DetailHistoryTests(ApiTopology fixture)
 {
     private readonly HttpClient _http = fixture.CreateClient();
 
@@ -75,3 +74,9 @@ public sealed class DetailHistoryTests(ClusterFixture fixture)
     private static string HistoryPath(string agentId, DateTimeOffset at, string query) =>
         $"/api/v1/metrics/{agentId}/history?from={Uri.EscapeDataString(at.AddMinutes(-1).ToString("O"))}&to={Uri.EscapeDataString(at.AddMinutes(1).ToString("O"))}{query}";
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class DetailHistoryTestsOnCluster(ClusterFixture fixture) : DetailHistoryTests(fixture);
+
+[Collection(AllInOneCollection.Name)]
+public sealed class DetailHistoryTestsOnAllInOne(AllInOneFixture fixture) : DetailHistoryTests(fixture);

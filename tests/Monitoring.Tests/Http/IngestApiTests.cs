@@ -4,8 +4,7 @@ using Monitoring.Tests.Cluster;
 
 namespace Monitoring.Tests.Http;
 
-[Collection(ClusterCollection.Name)]
-public sealed class IngestApiTests(ClusterFixture fixture)
+public abstract class IngestApiTests(ApiTopology fixture)
 {
     private readonly HttpClient _http = fixture.CreateClient();
 
@@ -125,3 +124,9 @@ public sealed class IngestApiTests(ClusterFixture fixture)
         Assert.Equal(before, fixture.StoredSamples());
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class IngestApiTestsOnCluster(ClusterFixture fixture) : IngestApiTests(fixture);
+
+[Collection(AllInOneCollection.Name)]
+public sealed class IngestApiTestsOnAllInOne(AllInOneFixture fixture) : IngestApiTests(fixture);

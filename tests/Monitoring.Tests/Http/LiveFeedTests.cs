@@ -6,8 +6,7 @@ using Monitoring.Tests.Cluster;
 
 namespace Monitoring.Tests.Http;
 
-[Collection(ClusterCollection.Name)]
-public sealed class LiveFeedTests(ClusterFixture fixture)
+public abstract class LiveFeedTests(ApiTopology fixture)
 {
     private readonly HttpClient _http = fixture.CreateClient();
 
@@ -148,3 +147,9 @@ public sealed class LiveFeedTests(ClusterFixture fixture)
         }
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class LiveFeedTestsOnCluster(ClusterFixture fixture) : LiveFeedTests(fixture);
+
+[Collection(AllInOneCollection.Name)]
+public sealed class LiveFeedTestsOnAllInOne(AllInOneFixture fixture) : LiveFeedTests(fixture);

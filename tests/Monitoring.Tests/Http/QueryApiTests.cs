@@ -5,8 +5,7 @@ using Monitoring.Tests.Cluster;
 
 namespace Monitoring.Tests.Http;
 
-[Collection(ClusterCollection.Name)]
-public sealed class QueryApiTests(ClusterFixture fixture)
+public abstract class QueryApiTests(ApiTopology fixture)
 {
     private readonly HttpClient _http = fixture.CreateClient();
 
@@ -282,3 +281,9 @@ public sealed class QueryApiTests(ClusterFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class QueryApiTestsOnCluster(ClusterFixture fixture) : QueryApiTests(fixture);
+
+[Collection(AllInOneCollection.Name)]
+public sealed class QueryApiTestsOnAllInOne(AllInOneFixture fixture) : QueryApiTests(fixture);

@@ -8,8 +8,7 @@ using Monitoring.Tests.Cluster;
 namespace Monitoring.Tests.Http;
 
 /// <summary>Every ingest rule: a 4xx RFC 7807 answer naming the field, and nothing stored.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class ValidationTests(ClusterFixture fixture)
+public abstract class ValidationTests(ApiTopology fixture)
 {
     private const string Valid =
         "{\"agent_id\": \"AGENT\", \"agent_name\": \"n\", \"timestamp\": \"TIME\", " +
@@ -276,3 +275,9 @@ public sealed class ValidationTests(ClusterFixture fixture)
         }
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class ValidationTestsOnCluster(ClusterFixture fixture) : ValidationTests(fixture);
+
+[Collection(AllInOneCollection.Name)]
+public sealed class ValidationTestsOnAllInOne(AllInOneFixture fixture) : ValidationTests(fixture);
