@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Monitoring.ServiceDefaults;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -35,7 +37,8 @@ public static class Extensions
 
     /// <summary>
     /// Logs, metrics and traces over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (Aspire sets it). Without an
-    /// exporter nothing is collected: instrumentation on the ingest path costs CPU even when no one reads it.
+    /// exporter nothing is collected: instrumentation on the ingest path costs CPU even when no one reads it. Traces that
+    /// begin with a grain call (timers, polls, sweeps) are left out unless <c>Telemetry:TracePeriodicWork</c> is true.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -50,6 +53,9 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
+        builder.Services.AddOptions<TelemetryOptions>()
+            .BindConfiguration(TelemetryOptions.SectionName)
+            .ValidateOnStart();
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -64,7 +70,8 @@ public static class Extensions
                 .AddSource(MonitoringSource)
                 .AddAspNetCoreInstrumentation(aspnet =>
                     aspnet.Filter = context => !IsHealthProbe(context.Request.Path))
-                .AddHttpClientInstrumentation())
+                .AddHttpClientInstrumentation()
+                .AddProcessor(services => new PeriodicWorkFilter(services.GetRequiredService<IOptions<TelemetryOptions>>())))
             .UseOtlpExporter();
         return builder;
     }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace Monitoring.Tests.Cluster;
@@ -10,13 +12,16 @@ public sealed class ApiFactory : WebApplicationFactory<Monitoring.Api.Errors.Pro
 {
     private readonly TestCluster _cluster;
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IServiceCollection> _services;
 
     /// <param name="port">0 for any free port; a fixed one lets a test restart the API where a browser expects it.</param>
     /// <param name="settings">More configuration for the API, e.g. agent tokens.</param>
-    public ApiFactory(TestCluster cluster, int port = 0, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="services">Services added after the API's own, e.g. a test's span exporter.</param>
+    public ApiFactory(TestCluster cluster, int port = 0, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         _cluster = cluster;
         _settings = settings ?? new Dictionary<string, string>();
+        _services = services ?? (_ => { });
         UseKestrel(port);
     }
 
@@ -32,5 +37,7 @@ public sealed class ApiFactory : WebApplicationFactory<Monitoring.Api.Errors.Pro
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(_services);
     }
 }
