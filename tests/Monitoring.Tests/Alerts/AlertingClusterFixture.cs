@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Monitoring.Abstractions;
 using Monitoring.Abstractions.Alerting;
@@ -162,6 +163,14 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
         return transitions;
     }
 
+    /// <summary>
+    /// Waits until the outbox holds no delivery about <paramref name="agentId"/>'s alerts. A grain call returns only once
+    /// the notifications it planned are in the outbox, and a delivery leaves it only after the receiver took it, so from
+    /// then on the sink holds every notification planned about them so far.
+    /// </summary>
+    public Task NotificationsSettledAsync(string agentId) =>
+        Eventually.TrueAsync(() => Task.FromResult(OutboxDeliveries(agentId) == 0), $"the outbox holds nothing about {agentId}");
+
     /// <summary>Deactivates every agent grain and waits until none is left, as after a silo restart.</summary>
     public async Task DeactivateAllAsync()
     {
@@ -175,6 +184,17 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
         }, "every agent grain is deactivated");
     }
 
+    /// <summary>Deliveries in the outbox, pending or given up, of notifications about <paramref name="agentId"/>'s alerts.</summary>
+    private long OutboxDeliveries(string agentId)
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM notification_outbox WHERE substr(notification_id, 1, length(@prefix)) = @prefix";
+        command.Parameters.AddWithValue("@prefix", agentId + "~");
+        return (long)command.ExecuteScalar()!;
+    }
+
     private sealed class FakeClockSilo : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
@@ -182,6 +202,8 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
             siloBuilder.AddMonitoring(siloBuilder.Configuration);
             // The grain clock only: Orleans' grain directory retries on the default clock, which must keep running.
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(TimeProviderNames.Grains, Clock);
+            // The start-up sweep's log says when it has activated every known agent.
+            siloBuilder.Services.AddFakeLogging(options => options.FilteredCategories.Add(typeof(LivenessSweeper).FullName!));
         }
     }
 }

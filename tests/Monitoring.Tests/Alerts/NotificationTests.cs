@@ -48,7 +48,7 @@ public sealed class NotificationTests(AlertingClusterFixture fixture)
 
         var markerId = (await fixture.AlertAsync(agent, marker.Id!))!.Id;
         await Delivered(markerId, 1);
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await fixture.NotificationsSettledAsync(agent);
         Assert.Single(Sink.For(alertId));
         Assert.Equal("firing", await fixture.StateAsync(agent, cpu.Id!));
     }
@@ -76,7 +76,7 @@ public sealed class NotificationTests(AlertingClusterFixture fixture)
 
         await Delivered(otherId, 2);
         Assert.True(Sink.For(otherId)[1].Repeat);
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await fixture.NotificationsSettledAsync(agent);
         Assert.Single(Sink.For(ackedId));
         Assert.Equal("alice", (await fixture.AlertAsync(agent, acked.Id!))!.Acknowledged!.By);
     }
@@ -136,7 +136,7 @@ public sealed class NotificationTests(AlertingClusterFixture fixture)
 
         var markerId = (await fixture.AlertAsync(agent, marker.Id!))!.Id;
         await Delivered(markerId, 1);
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await fixture.NotificationsSettledAsync(agent);
         var shown = await fixture.AlertAsync(agent, silenced.Id!);
         Assert.Equal("firing", shown!.State);
         Assert.True(shown.Silenced);
@@ -187,7 +187,7 @@ public sealed class NotificationTests(AlertingClusterFixture fixture)
         Assert.True(alert.Flapping);
         await Delivered((await fixture.AlertAsync(agent, marker.Id!))!.Id, 1);
         await Delivered(alert.Id, 4);
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await fixture.NotificationsSettledAsync(agent);
         Assert.Equal(["firing", "firing", "resolved", "resolved"], Sink.For(alert.Id).Select(n => n.Status).Order());
     }
 
