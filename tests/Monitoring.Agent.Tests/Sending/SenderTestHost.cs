@@ -7,8 +7,11 @@ namespace Monitoring.Agent.Tests.Sending;
 
 internal static class SenderTestHost
 {
-    /// <summary>The agent's own sending registrations, pointed at <paramref name="server"/> with millisecond backoff, no backfill start delay and a spool in <paramref name="spoolDirectory"/>.</summary>
-    public static ServiceProvider Build(Uri server, string spoolDirectory, Action<IServiceCollection>? before = null, Dictionary<string, string?>? settings = null)
+    /// <summary>
+    /// The agent's own sending registrations, pointed at <paramref name="server"/> with millisecond backoff, no backfill start
+    /// delay and a spool in <paramref name="spoolDirectory"/>; <paramref name="before"/> and <paramref name="after"/> change them.
+    /// </summary>
+    public static ServiceProvider Build(Uri server, string spoolDirectory, Action<IServiceCollection>? before = null, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? after = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -28,6 +31,7 @@ internal static class SenderTestHost
         var services = new ServiceCollection().AddLogging().AddMetrics();
         before?.Invoke(services);
         services.AddAgentOptions(configuration).AddSending();
+        after?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }

@@ -174,8 +174,8 @@ public sealed class SendingServiceTests : IDisposable
         var time = new FakeTimeProvider(Start);
         await using var server = LoopbackIngestServer.Start(HttpStatusCode.ServiceUnavailable);
         await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path, before: registrations => registrations.AddSingleton<TimeProvider>(time),
-            settings: new() { ["Agent:RETRY_BASE_DELAY"] = "1", ["Agent:RETRY_MAX_DELAY"] = "1", ["Agent:BACKFILL_START_DELAY"] = "3600" });
-        var queue = services.GetRequiredService<ISampleQueue>();
+            settings: new() { ["Agent:RETRY_BASE_DELAY"] = "1", ["Agent:RETRY_MAX_DELAY"] = "1", ["Agent:BACKFILL_START_DELAY"] = "3600" }, after: WatchedQueue.Replace);
+        var queue = (WatchedQueue)services.GetRequiredService<ISampleQueue>();
         for (var second = 0; second < 4; second++)
         {
             queue.Enqueue(Sample(second));
@@ -186,12 +186,12 @@ public sealed class SendingServiceTests : IDisposable
             await Eventually.TrueAsync(() => server.Accepted == 1, "after the live sample failed, a probe with the oldest sample was accepted", () => time.Advance(TimeSpan.FromMilliseconds(50)));
 
             queue.Enqueue(Sample(4));
-            await Eventually.TrueAsync(() => server.Accepted == 2, "the next live sample was accepted");
-            await Task.Delay(200, TestContext.Current.CancellationToken);
+            // A wait seen after the live sample's answer began after it: the backlog was not sent in between.
+            await Eventually.TrueAsync(() => server.Accepted == 2 && queue.LiveWait is { IsCancellationRequested: false }, "the next live sample was accepted and the backlog waits");
             Assert.Equal(3, server.Requests.Count);
 
             time.Advance(TimeSpan.FromSeconds(3600));
-            await Eventually.TrueAsync(() => server.Accepted == 3 && Acknowledged(queue), "the backlog was sent");
+            await Eventually.TrueAsync(() => server.Accepted == 3 && Acknowledged(queue.Spool), "the backlog was sent");
         });
 
         Assert.Equal([[3], [0], [4], [1, 2, 3]], server.Requests.Select(Seconds));
@@ -203,8 +203,8 @@ public sealed class SendingServiceTests : IDisposable
         var time = new FakeTimeProvider(Start);
         await using var server = LoopbackIngestServer.Start();
         await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path, before: registrations => registrations.AddSingleton<TimeProvider>(time),
-            settings: new() { ["Agent:BACKFILL_BATCH_SIZE"] = "2", ["Agent:BACKFILL_RATE"] = "1" });
-        var queue = services.GetRequiredService<ISampleQueue>();
+            settings: new() { ["Agent:BACKFILL_BATCH_SIZE"] = "2", ["Agent:BACKFILL_RATE"] = "1" }, after: WatchedQueue.Replace);
+        var queue = (WatchedQueue)services.GetRequiredService<ISampleQueue>();
         for (var second = 0; second < 5; second++)
         {
             queue.Enqueue(Sample(second));
@@ -212,18 +212,16 @@ public sealed class SendingServiceTests : IDisposable
 
         await RunHostedServicesAsync(services, async () =>
         {
-            await Eventually.TrueAsync(() => server.Accepted == 2 && queue.Status.Depth == 2, "the live sample and the first batch were accepted");
+            await Eventually.TrueAsync(() => server.Accepted == 2 && queue.Status.Depth == 2 && queue.LiveWait is not null, "the live sample and the first batch were accepted and the next batch waits");
+            var wait = queue.LiveWait!.Value;
 
-            // The next batch is due two seconds after the first was acknowledged, however late the sender saw the clock move.
-            for (var step = 0; step < 19; step++)
-            {
-                time.Advance(TimeSpan.FromSeconds(0.1));
-                await Task.Delay(10, TestContext.Current.CancellationToken);
-            }
-
-            await Task.Delay(200, TestContext.Current.CancellationToken);
+            // The next batch is due two seconds after the first was acknowledged; the clock has not moved since.
+            time.Advance(TimeSpan.FromSeconds(1.9));
+            Assert.False(wait.IsCancellationRequested);
             Assert.Equal(2, server.Requests.Count);
-            await Eventually.TrueAsync(() => server.Accepted == 3 && Acknowledged(queue), "the second batch was accepted", () => time.Advance(TimeSpan.FromMilliseconds(50)));
+
+            time.Advance(TimeSpan.FromSeconds(0.1));
+            await Eventually.TrueAsync(() => server.Accepted == 3 && Acknowledged(queue.Spool), "the second batch was accepted");
         });
 
         Assert.Equal([[4], [0, 1], [2, 3]], server.Requests.Select(Seconds));
