@@ -1,4 +1,5 @@
 using Monitoring.Contracts;
+using Orleans.Concurrency;
 
 namespace Monitoring.Abstractions;
 
@@ -14,8 +15,9 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("ReportBatch"), ResponseTimeout(ClusterDefaults.IngestCallTimeout)]
     Task ReportBatch(IReadOnlyList<MetricsReport> samples);
 
-    /// <summary>The newest sample by timestamp, or null for an agent never seen.</summary>
-    [Alias("GetLatest")]
+    /// <summary>The newest durable sample by timestamp, or null for an agent never seen.</summary>
+    /// <remarks>It only reads an immutable snapshot, so it never waits behind a sample's commit.</remarks>
+    [Alias("GetLatest"), ReadOnly, AlwaysInterleave]
     Task<LatestMetrics?> GetLatest();
 
     /// <summary>Registration, liveness and headline values, or null for an agent never seen.</summary>
