@@ -8,6 +8,8 @@
 #   --topology T       two-process (default): Monitoring.Api in front of Monitoring.Silo, as the AppHost runs them;
 #                      allinone: Monitoring.Silo alone with Silo:ServeApi=true, serving the API in process
 #   --standin          no product yet: a second baseline instance plays "ours" (tests the harness; no history check)
+#   --peer-victoria    also measure VictoriaMetrics (Debian's victoria-metrics) taking one InfluxDB line-protocol
+#                      point per request with the same values, as the peer to beat, in the same run
 #   --log-level LEVEL  diagnostic: override Logging:LogLevel:Default of the API and the silo (e.g. Warning);
 #                      without it they run with their own configuration
 #   --product-env VAR=VALUE  diagnostic: one more environment variable for the API and the silo (repeatable),
@@ -17,12 +19,14 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 standin=0
+peer=0
 topology=two-process
 product_env=()
 passthrough=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --standin) standin=1; shift ;;
+    --peer-victoria) peer=1; shift ;;
     --topology)
       case "$2" in two-process | allinone) topology="$2" ;; *) echo "ingest.sh: --topology wants two-process or allinone" >&2; exit 2 ;; esac
       shift 2 ;;
@@ -123,6 +127,18 @@ start baseline "$(out bench/Monitoring.Bench.Baseline)" Monitoring.Bench.Baselin
   ASPNETCORE_URLS="http://127.0.0.1:$baseline_port"
 wait_healthy baseline "http://127.0.0.1:$baseline_port/health"
 generator_args+=(--baseline-pid "baseline=$baseline_pid")
+
+if [[ $peer -eq 1 ]]; then
+  command -v victoria-metrics >/dev/null || { echo "ingest.sh: --peer-victoria needs victoria-metrics (apt-get install victoria-metrics)" >&2; exit 2; }
+  peer_port="$(free_port)"
+  # Its defaults: data buffered in memory and flushed to disk every second (not durable per answer, unlike ours).
+  (exec victoria-metrics -storageDataPath="$work/victoria" -httpListenAddr="127.0.0.1:$peer_port" -retentionPeriod=100y) \
+    >"$work/victoria.log" 2>&1 &
+  pids+=("$!")
+  victoria_pid=$!
+  wait_healthy victoria "http://127.0.0.1:$peer_port/health"
+  generator_args+=(--peer "http://127.0.0.1:$peer_port" --peer-pid "victoria=$victoria_pid")
+fi
 
 report="$results/ingest-$stamp.txt"
 {

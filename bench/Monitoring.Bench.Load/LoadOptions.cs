@@ -20,6 +20,9 @@ public sealed record LoadOptions
           --baseline URL          the bare Kestrel baseline (e.g. http://127.0.0.1:5090)
           --ours-pid NAME=PID     a process doing the product's work, for CPU per sample (repeatable: api=..., silo=...)
           --baseline-pid NAME=PID the baseline's process (repeatable)
+          --peer URL              a time-series database taking one InfluxDB line-protocol point per POST /write
+                                  (e.g. VictoriaMetrics), measured like ours against the same baseline
+          --peer-pid NAME=PID     the peer's process (repeatable)
           --db PATH               the product's SQLite file: checks history rows == 2xx answers from --ours
           --reposts N             after the runs, re-post the first N samples sent to --ours and check that
                                   they are answered 2xx and add no row (default 1000; 0 skips; needs --db)
@@ -40,9 +43,13 @@ public sealed record LoadOptions
 
     public Uri? Baseline { get; init; }
 
+    public Uri? Peer { get; init; }
+
     public IReadOnlyList<(string Name, int Pid)> OursProcesses { get; init; } = [];
 
     public IReadOnlyList<(string Name, int Pid)> BaselineProcesses { get; init; } = [];
+
+    public IReadOnlyList<(string Name, int Pid)> PeerProcesses { get; init; } = [];
 
     public string? Database { get; init; }
 
@@ -72,6 +79,7 @@ public sealed record LoadOptions
         var options = new LoadOptions();
         var ours = new List<(string, int)>();
         var baseline = new List<(string, int)>();
+        var peer = new List<(string, int)>();
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
@@ -82,6 +90,8 @@ public sealed record LoadOptions
                 "--baseline" => options with { Baseline = ParseUri(name, Value()) },
                 "--ours-pid" => Add(ours, name, Value(), options),
                 "--baseline-pid" => Add(baseline, name, Value(), options),
+                "--peer" => options with { Peer = ParseUri(name, Value()) },
+                "--peer-pid" => Add(peer, name, Value(), options),
                 "--db" => options with { Database = Value() },
                 "--reposts" => options with { Reposts = int.TryParse(Value(), CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : throw new ArgumentException("--reposts wants a whole number >= 0.") },
                 "--agents" => options with { Agents = Positive(name, Value()) },
@@ -102,9 +112,9 @@ public sealed record LoadOptions
             };
         }
 
-        if (options.Ours is null && options.Baseline is null)
+        if (options.Ours is null && options.Baseline is null && options.Peer is null)
         {
-            throw new ArgumentException("Give --ours, --baseline or both.");
+            throw new ArgumentException("Give --ours, --baseline, --peer or several.");
         }
 
         if (options.Database is not null && options.Ours is null)
@@ -112,7 +122,7 @@ public sealed record LoadOptions
             throw new ArgumentException("--db checks the rows stored by --ours; give --ours too.");
         }
 
-        return options with { OursProcesses = ours, BaselineProcesses = baseline };
+        return options with { OursProcesses = ours, BaselineProcesses = baseline, PeerProcesses = peer };
     }
 
     public static Target ToTarget(string name, Uri uri, IReadOnlyList<(string Name, int Pid)> processes)

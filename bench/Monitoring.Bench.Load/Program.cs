@@ -40,11 +40,27 @@ if (options.Ours is not null)
     targets.Add(LoadOptions.ToTarget("ours", options.Ours, options.OursProcesses));
 }
 
-var templates = targets.ToDictionary(t => t.Name, t => new SampleTemplate(t.Host, options.Agents, firstTimestamp));
+if (options.Peer is not null)
+{
+    targets.Add(LoadOptions.ToTarget("peer", options.Peer, options.PeerProcesses));
+}
+
+var templates = targets.ToDictionary(
+    t => t.Name,
+    t => new SampleTemplate(t.Host, options.Agents, firstTimestamp, t.Name == "peer" ? SampleFormat.InfluxLine : SampleFormat.Json));
 foreach (var template in templates.Values)
 {
-    template.Verify(0);
-    template.Verify(options.Agents * 7L + options.Agents - 1);
+    foreach (var sequence in (long[])[0, options.Agents * 7L + options.Agents - 1])
+    {
+        if (template.Format == SampleFormat.Json)
+        {
+            template.Verify(sequence);
+        }
+        else
+        {
+            template.VerifyLine(sequence);
+        }
+    }
 }
 
 var anyTemplate = templates.Values.First();
@@ -93,17 +109,20 @@ foreach (var result in results)
 }
 
 var exitCode = 0;
-var ratios = results.GroupBy(r => r.Round)
-    .Select(g => (Ours: g.FirstOrDefault(r => r.Target == "ours"), Baseline: g.FirstOrDefault(r => r.Target == "baseline")))
-    .Where(p => p.Ours is not null && p.Baseline is not null)
-    .Select(p => p.Ours!.AcceptedPerSecond / p.Baseline!.AcceptedPerSecond)
-    .ToArray();
-if (ratios.Length > 0)
+foreach (var measured in (string[])["ours", "peer"])
 {
-    report.Line("");
-    var sorted = ratios.Order().ToArray();
-    report.Line($"ratio ours/baseline (accepted samples/s): {string.Join("  ", ratios.Select(r => r.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}"
-        + (ratios.Length > 1 ? $"   median {Median(sorted):0.000}" : ""));
+    var ratios = results.GroupBy(r => r.Round)
+        .Select(g => (Measured: g.FirstOrDefault(r => r.Target == measured), Baseline: g.FirstOrDefault(r => r.Target == "baseline")))
+        .Where(p => p.Measured is not null && p.Baseline is not null)
+        .Select(p => p.Measured!.AcceptedPerSecond / p.Baseline!.AcceptedPerSecond)
+        .ToArray();
+    if (ratios.Length > 0)
+    {
+        report.Line("");
+        var sorted = ratios.Order().ToArray();
+        report.Line($"ratio {measured}/baseline (accepted samples/s): {string.Join("  ", ratios.Select(r => r.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}"
+            + (ratios.Length > 1 ? $"   median {Median(sorted):0.000}" : ""));
+    }
 }
 
 var ours = results.Where(r => r.Target == "ours").ToArray();
