@@ -8,6 +8,8 @@
 #   --topology T       two-process (default): Monitoring.Api in front of Monitoring.Silo, as the AppHost runs them;
 #                      allinone: Monitoring.Silo alone with Silo:ServeApi=true, serving the API in process
 #   --standin          no product yet: a second baseline instance plays "ours" (tests the harness; no history check)
+#   --get-latest       measure reads instead: GET /api/v1/metrics/{agent_id}/latest against the baseline's bare GET,
+#                      after a short write run has posted every agent once to both
 #   --peer-victoria    also measure VictoriaMetrics (Debian's victoria-metrics) taking one InfluxDB line-protocol
 #                      point per request with the same values, as the peer to beat, in the same run
 #   --log-level LEVEL  diagnostic: override Logging:LogLevel:Default of the API and the silo (e.g. Warning);
@@ -20,6 +22,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 standin=0
 peer=0
+get_latest=0
 topology=two-process
 product_env=()
 passthrough=()
@@ -27,6 +30,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --standin) standin=1; shift ;;
     --peer-victoria) peer=1; shift ;;
+    --get-latest) get_latest=1; shift ;;
     --topology)
       case "$2" in two-process | allinone) topology="$2" ;; *) echo "ingest.sh: --topology wants two-process or allinone" >&2; exit 2 ;; esac
       shift 2 ;;
@@ -120,7 +124,8 @@ else
   fi
   wait_ingest_works "http://127.0.0.1:$ours_port"
   rss_before_kib="$(awk '/^VmRSS:/ { print $2 }' "/proc/$silo_pid/status")"
-  generator_args+=(--ours "http://127.0.0.1:$ours_port" --db "$db")
+  generator_args+=(--ours "http://127.0.0.1:$ours_port")
+  [[ $get_latest -eq 1 ]] || generator_args+=(--db "$db")
 fi
 
 start baseline "$(out bench/Monitoring.Bench.Baseline)" Monitoring.Bench.Baseline.dll \
@@ -146,6 +151,16 @@ report="$results/ingest-$stamp.txt"
   echo "  topology: $topology; product environment overrides: ${product_env[*]:-(none)}"
   echo "  load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$report.head"
+if [[ $get_latest -eq 1 ]]; then
+  agents=10000
+  for ((i = 0; i < ${#passthrough[@]}; i++)); do
+    [[ ${passthrough[$i]} == --agents ]] && agents="${passthrough[$((i + 1))]}"
+  done
+  echo "posting every one of $agents agents once to ours and the baseline before reading"
+  dotnet "$(out bench/Monitoring.Bench.Load)/Monitoring.Bench.Load.dll" "${generator_args[@]}" --agents "$agents" \
+    --warmup 0 --duration 1 --reposts 0 >/dev/null
+  generator_args+=(--get-latest)
+fi
 echo "running the generator; report -> $report"
 status=0
 dotnet "$(out bench/Monitoring.Bench.Load)/Monitoring.Bench.Load.dll" "${generator_args[@]}" --out "$report.body" "${passthrough[@]}" || status=$?

@@ -23,6 +23,8 @@ public sealed record LoadOptions
           --peer URL              a time-series database taking one InfluxDB line-protocol point per POST /write
                                   (e.g. VictoriaMetrics), measured like ours against the same baseline
           --peer-pid NAME=PID     the peer's process (repeatable)
+          --get-latest            read instead of write: each request is GET /api/v1/metrics/agent-N/latest
+                                  (post every agent once before, e.g. with a short write run); not with --peer
           --db PATH               the product's SQLite file: checks history rows == 2xx answers from --ours
           --reposts N             after the runs, re-post the first N samples sent to --ours and check that
                                   they are answered 2xx and add no row (default 1000; 0 skips; needs --db)
@@ -44,6 +46,8 @@ public sealed record LoadOptions
     public Uri? Baseline { get; init; }
 
     public Uri? Peer { get; init; }
+
+    public bool GetLatest { get; init; }
 
     public IReadOnlyList<(string Name, int Pid)> OursProcesses { get; init; } = [];
 
@@ -84,6 +88,12 @@ public sealed record LoadOptions
         {
             var name = args[i];
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.");
+            if (name == "--get-latest")
+            {
+                options = options with { GetLatest = true };
+                continue;
+            }
+
             options = name switch
             {
                 "--ours" => options with { Ours = ParseUri(name, Value()) },
@@ -115,6 +125,11 @@ public sealed record LoadOptions
         if (options.Ours is null && options.Baseline is null && options.Peer is null)
         {
             throw new ArgumentException("Give --ours, --baseline, --peer or several.");
+        }
+
+        if (options.GetLatest && (options.Peer is not null || options.Database is not null))
+        {
+            throw new ArgumentException("--get-latest reads; it takes neither --peer nor --db.");
         }
 
         if (options.Database is not null && options.Ours is null)

@@ -47,18 +47,19 @@ if (options.Peer is not null)
 
 var templates = targets.ToDictionary(
     t => t.Name,
-    t => new SampleTemplate(t.Host, options.Agents, firstTimestamp, t.Name == "peer" ? SampleFormat.InfluxLine : SampleFormat.Json));
+    t => new SampleTemplate(t.Host, options.Agents, firstTimestamp, options.GetLatest ? SampleFormat.GetLatest : t.Name == "peer" ? SampleFormat.InfluxLine : SampleFormat.Json));
 foreach (var template in templates.Values)
 {
     foreach (var sequence in (long[])[0, options.Agents * 7L + options.Agents - 1])
     {
-        if (template.Format == SampleFormat.Json)
+        switch (template.Format)
         {
-            template.Verify(sequence);
-        }
-        else
-        {
-            template.VerifyLine(sequence);
+            case SampleFormat.Json:
+                template.Verify(sequence);
+                break;
+            case SampleFormat.InfluxLine:
+                template.VerifyLine(sequence);
+                break;
         }
     }
 }

@@ -4,11 +4,15 @@ using Monitoring.Contracts;
 
 namespace Monitoring.Bench.Load;
 
-/// <summary>How a sample is sent: our API's JSON, or one InfluxDB line-protocol point (a time-series database's peer ingest).</summary>
+/// <summary>
+/// What each request is: a sample in our API's JSON, the same sample as one InfluxDB line-protocol point (a time-series
+/// database's peer ingest), or a read of an agent's newest sample (<c>GET /api/v1/metrics/{agent_id}/latest</c>).
+/// </summary>
 public enum SampleFormat
 {
     Json,
     InfluxLine,
+    GetLatest,
 }
 
 /// <summary>
@@ -37,6 +41,17 @@ public sealed class SampleTemplate
         Format = format;
 
         var digits = new string('0', AgentDigits);
+        if (format == SampleFormat.GetLatest)
+        {
+            const string path = "GET /api/v1/metrics/agent-";
+            _request = Encoding.UTF8.GetBytes($"{path}{digits}/latest HTTP/1.1\r\nHost: {host}\r\n\r\n");
+            _agentIdAt = path.Length;
+            _agentNameAt = -1;
+            _timestampAt = -1;
+            _bodyAt = _request.Length;
+            return;
+        }
+
         var bodyBefore = format == SampleFormat.Json
             ? new[]
             {
@@ -107,6 +122,11 @@ public sealed class SampleTemplate
     {
         var (agent, timestamp) = Describe(sequence);
         WriteDigits(request.AsSpan(_agentIdAt, AgentDigits), agent);
+        if (Format == SampleFormat.GetLatest)
+        {
+            return;
+        }
+
         WriteDigits(request.AsSpan(_agentNameAt, AgentDigits), agent);
         if (Format == SampleFormat.InfluxLine)
         {
