@@ -5,6 +5,7 @@ using Monitoring.Api.Alerts;
 using Monitoring.Api.Dashboard;
 using Monitoring.Api.Errors;
 using Monitoring.Api.Ingest;
+using Monitoring.Api.Limits;
 using Monitoring.Api.Storage;
 using Monitoring.Contracts;
 using Orleans.Configuration;
@@ -45,6 +46,7 @@ public static partial class Extensions
         builder.AddAccessControl();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RawRetention>();
+        builder.AddRateLimits();
         builder.AddDashboard();
         return builder;
     }
@@ -63,8 +65,9 @@ public static partial class Extensions
         app.UseDashboard();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
-        app.MapOpenApi().RequireAuthorization(AccessControl.Read);
+        app.MapOpenApi().RequireAuthorization(AccessControl.Read).RequireRateLimiting(RateLimits.Queries).ProducesProblem(StatusCodes.Status429TooManyRequests);
         app.MapMetricsApi();
         app.MapAgentsApi();
         app.MapAlertRulesApi();

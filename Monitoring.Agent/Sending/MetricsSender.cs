@@ -61,7 +61,15 @@ internal sealed class MetricsSender(HttpClient http, IOptions<AgentOptions> opti
             return new SendOutcome(
                 SendPolicy.IsRejection(response.StatusCode) ? SendResult.Rejected : SendResult.Failed,
                 status,
-                problem.Length > MaxProblemLength ? problem[..MaxProblemLength] : problem);
+                problem.Length > MaxProblemLength ? problem[..MaxProblemLength] : problem)
+            {
+                RetryAfter = response.Headers.RetryAfter switch
+                {
+                    { Delta: { } delta } => delta,
+                    { Date: { } date } => date - time.GetUtcNow(),
+                    _ => null,
+                },
+            };
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -86,5 +94,8 @@ internal enum SendResult
 /// <summary>How one attempt ended: the HTTP status when there was an answer, and the server's problem text or the failure.</summary>
 internal sealed record SendOutcome(SendResult Result, int? StatusCode, string Detail)
 {
+    /// <summary>How long the server asked to be left alone (<c>Retry-After</c> of a 429 or 503).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public string Failure => StatusCode is { } status ? $"HTTP {status}" : Detail;
 }

@@ -212,7 +212,15 @@ internal sealed class SendingService(
 
     private async Task BackOffAsync(SendOutcome outcome, CancellationToken cancellationToken)
     {
-        var delay = Backoff.FullJitter(_failures, TimeSpan.FromSeconds(_settings.RetryBaseDelay), TimeSpan.FromSeconds(_settings.RetryMaxDelay), Random.Shared);
+        var maxDelay = TimeSpan.FromSeconds(_settings.RetryMaxDelay);
+        var delay = Backoff.FullJitter(_failures, TimeSpan.FromSeconds(_settings.RetryBaseDelay), maxDelay, Random.Shared);
+
+        // A server that says how long to wait (a rate limit, a restart) is heard, up to RETRY_MAX_DELAY.
+        if (outcome.RetryAfter is { } retryAfter && retryAfter > delay)
+        {
+            delay = retryAfter < maxDelay ? retryAfter : maxDelay;
+        }
+
         _failures++;
         if (outcome.StatusCode is { } status && SendPolicy.IsCredentialsRefusal(status))
         {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Monitoring.Abstractions;
 using Monitoring.Api.Ingest;
 using Monitoring.Contracts;
+using Monitoring.Api.Limits;
 
 namespace Monitoring.Api.Agents;
 
@@ -10,7 +11,7 @@ public static class AgentsApi
 {
     public static IEndpointRouteBuilder MapAgentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/v1/agents").WithTags("Agents").RequireAuthorization(AccessControl.Read);
+        var api = app.MapGroup("api/v1/agents").WithTags("Agents").RequireAuthorization(AccessControl.Read).RequireRateLimiting(RateLimits.Queries).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         api.MapGet("", ListAgents).WithName("ListAgents").WithSummary("Every agent ever seen, with status and headline values.");
         api.MapGet("{agent_id}", GetAgent).WithName("GetAgent").WithSummary("One agent's registration, status and headline values.").ProducesProblem(StatusCodes.Status404NotFound);

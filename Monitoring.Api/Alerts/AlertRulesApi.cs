@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Monitoring.Abstractions.Alerting;
 using Monitoring.Contracts;
+using Monitoring.Api.Limits;
 
 namespace Monitoring.Api.Alerts;
 
@@ -10,7 +11,7 @@ public static class AlertRulesApi
     public static IEndpointRouteBuilder MapAlertRulesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/v1/alert-rules").WithTags("Alert rules").ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequireAuthorization(AccessControl.Read);
+            .RequireAuthorization(AccessControl.Read).RequireRateLimiting(RateLimits.Queries).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         api.MapGet("", ListRules).WithName("ListAlertRules").WithSummary("Every rule and the rule set's version.");
         api.MapGet("export", Export).WithName("ExportAlertRules").WithSummary("The rules as a rules file (format=yaml|json), the format Alerting:RulesFile seeds from.");

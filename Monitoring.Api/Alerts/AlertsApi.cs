@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Monitoring.Abstractions;
 using Monitoring.Abstractions.Alerting;
 using Monitoring.Api.Ingest;
+using Monitoring.Api.Limits;
 using Monitoring.Contracts;
 
 namespace Monitoring.Api.Alerts;
@@ -17,14 +18,14 @@ public static class AlertsApi
 
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/v1/alerts").WithTags("Alerts").ProducesProblem(StatusCodes.Status503ServiceUnavailable).RequireAuthorization(AccessControl.Read);
+        var api = app.MapGroup("api/v1/alerts").WithTags("Alerts").ProducesProblem(StatusCodes.Status503ServiceUnavailable).RequireAuthorization(AccessControl.Read).RequireRateLimiting(RateLimits.Queries).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         api.MapGet("", ListAlerts).WithName("ListAlerts").WithSummary("Alerts by state (pending, firing, unknown, resolved; all when absent), of one agent or the fleet.");
         api.MapGet("history", GetHistory).WithName("GetAlertHistory").WithSummary("Every transition from `from` to `to` (default: the last 24 h), oldest first.");
         api.MapPost("{id}/ack", Acknowledge).WithName("AcknowledgeAlert").WithSummary("Acknowledge an active alert: no reminders until it resolves, worsens or the acknowledgement expires; `by` is the access token's name when tokens are configured.")
             .RequireAuthorization(AccessControl.Admin);
 
-        var silences = app.MapGroup("api/v1/silences").WithTags("Alerts").ProducesProblem(StatusCodes.Status503ServiceUnavailable).RequireAuthorization(AccessControl.Read);
+        var silences = app.MapGroup("api/v1/silences").WithTags("Alerts").ProducesProblem(StatusCodes.Status503ServiceUnavailable).RequireAuthorization(AccessControl.Read).RequireRateLimiting(RateLimits.Queries).ProducesProblem(StatusCodes.Status429TooManyRequests);
         silences.MapGet("", ListSilences).WithName("ListSilences").WithSummary("Every silence, expired ones included.");
         silences.MapPost("", CreateSilence).WithName("CreateSilence").WithSummary("Silence the alerts that match, from starts_at (default now) to ends_at; `created_by` is the access token's name when tokens are configured.")
             .RequireAuthorization(AccessControl.Admin);
@@ -32,7 +33,7 @@ public static class AlertsApi
 
         app.MapGet("api/v1/notifications", ListNotifications).WithTags("Alerts").WithName("ListNotifications")
             .WithSummary("The newest notification attempts (every try of every delivery), of one alert or all.")
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable).RequireAuthorization(AccessControl.Read);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable).RequireAuthorization(AccessControl.Read).RequireRateLimiting(RateLimits.Queries).ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 

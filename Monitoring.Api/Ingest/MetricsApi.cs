@@ -4,6 +4,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Monitoring.Abstractions;
+using Monitoring.Api.Limits;
 using Monitoring.Api.Live;
 using Monitoring.Contracts;
 
@@ -27,9 +28,11 @@ public static class MetricsApi
         var api = app.MapGroup("api/v1/metrics").WithTags("Metrics").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         var report = api.MapPost("", Report).WithName("ReportMetrics").WithSummary("Accept one sample; 200 once it is durable.")
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         var reportBatch = api.MapPost("batch", ReportBatch).WithName("ReportMetricsBatch").WithSummary("Accept up to 1000 samples, all or none; 200 once all are durable.")
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         if (AgentAuthentication.IsRequired(app.ServiceProvider))
         {
             foreach (var endpoint in (RouteHandlerBuilder[])[report, reportBatch])
@@ -39,7 +42,7 @@ public static class MetricsApi
             }
         }
 
-        var queries = api.MapGroup("").RequireAuthorization(AccessControl.Read);
+        var queries = api.MapGroup("").RequireAuthorization(AccessControl.Read).RequireRateLimiting(RateLimits.Queries).ProducesProblem(StatusCodes.Status429TooManyRequests);
         queries.MapGet("{agent_id}/latest", GetLatest).WithName("GetLatestMetrics").WithSummary("The agent's newest sample.").ProducesProblem(StatusCodes.Status404NotFound);
         queries.MapGet("{agent_id}/history", GetHistory).WithName("GetMetricsHistory").WithSummary("Raw samples, or per-step buckets with avg/min/max; `series` selects series by glob.").ProducesProblem(StatusCodes.Status404NotFound);
         queries.MapGet("{agent_id}", GetSeedHistory).WithName("GetMetricsSeedHistory").WithSummary("The seed's history shape over the last `hours` (default 24), oldest first.").ProducesProblem(StatusCodes.Status404NotFound);
@@ -47,7 +50,7 @@ public static class MetricsApi
     }
 
     public static async Task<Results<Ok<IngestAccepted>, ValidationProblem, ProblemHttpResult>> Report(
-        MetricsReport sample, ClaimsPrincipal user, IOptions<AgentAuthOptions> auth, IGrainFactory grains, LiveFeed live, RawRetention retention, TimeProvider time)
+        MetricsReport sample, HttpContext context, IOptions<AgentAuthOptions> auth, IGrainFactory grains, LiveFeed live, RawRetention retention, IngestLimiter limiter, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
@@ -58,9 +61,14 @@ public static class MetricsApi
             return TypedResults.ValidationProblem(errors, title: "The sample is invalid; nothing was stored.");
         }
 
-        if (!user.MayReportFor(sample.AgentId!, auth.Value.Tokens.Count > 0))
+        if (!context.User.MayReportFor(sample.AgentId!, auth.Value.Tokens.Count > 0))
         {
             return NotAllowedFor(sample.AgentId!);
+        }
+
+        if (!limiter.TryAcquire(sample.AgentId!, 1, out var retryAfter))
+        {
+            return RateLimits.TooManySamples(context, sample.AgentId!, retryAfter);
         }
 
         await grains.GetAgentGrain(sample.AgentId!).Report(sample);
@@ -70,7 +78,7 @@ public static class MetricsApi
     }
 
     public static async Task<Results<Ok<IngestAccepted>, ValidationProblem, ProblemHttpResult>> ReportBatch(
-        MetricsReport[] samples, ClaimsPrincipal user, IOptions<AgentAuthOptions> auth, IGrainFactory grains, LiveFeed live, RawRetention retention, TimeProvider time)
+        MetricsReport[] samples, HttpContext context, IOptions<AgentAuthOptions> auth, IGrainFactory grains, LiveFeed live, RawRetention retention, IngestLimiter limiter, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
@@ -99,12 +107,21 @@ public static class MetricsApi
             return TypedResults.ValidationProblem(errors, title: "The batch is invalid; nothing was stored.");
         }
 
-        if (samples.FirstOrDefault(s => !user.MayReportFor(s.AgentId!, auth.Value.Tokens.Count > 0)) is { } foreign)
+        if (samples.FirstOrDefault(s => !context.User.MayReportFor(s.AgentId!, auth.Value.Tokens.Count > 0)) is { } foreign)
         {
             return NotAllowedFor(foreign.AgentId!);
         }
 
         var agents = samples.GroupBy(s => s.AgentId!, StringComparer.Ordinal).ToArray();
+        foreach (var agent in agents)
+        {
+            // Permits already taken for other agents of the batch are not given back: a sender over its rate waits either way.
+            if (!limiter.TryAcquire(agent.Key, agent.Count(), out var retryAfter))
+            {
+                return RateLimits.TooManySamples(context, agent.Key, retryAfter);
+            }
+        }
+
         await Task.WhenAll(agents.Select(agent => grains.GetAgentGrain(agent.Key).ReportBatch(agent.ToArray())));
         Accepted.Add(samples.Length);
         // A backfill is history, not news: the live feed shows only each agent's newest sample of the batch.

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Monitoring.Abstractions;
 using Monitoring.Api.Ingest;
 using Monitoring.Contracts;
+using Monitoring.Api.Limits;
 
 namespace Monitoring.Api.Live;
 
@@ -19,6 +20,7 @@ public static class LiveApi
     public static IEndpointRouteBuilder MapLiveApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("api/v1/live").WithTags("Live").RequireAuthorization(AccessControl.Read)
+            .RequireRateLimiting(RateLimits.LiveStreams).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .MapGet("", Stream).WithName("LiveSamples")
             .WithSummary("Server-Sent Events: one `sample` event per acknowledged sample (all agents, or `agent_id`'s with every series).");
         return app;

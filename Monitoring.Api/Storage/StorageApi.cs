@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
+using Monitoring.Api.Limits;
 
 namespace Monitoring.Api.Storage;
 
@@ -10,6 +11,7 @@ public static class StorageApi
     public static IEndpointRouteBuilder MapStorageApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("api/v1/storage").WithTags("Storage").RequireAuthorization(AccessControl.Read)
+            .RequireRateLimiting(RateLimits.Queries).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .MapGet("", GetStorage).WithName("GetStorage")
             .WithSummary("Samples stored, bytes on disk per tier (head, raw blocks, 5-minute and 1-hour rollups) and bytes per sample.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -29,6 +29,9 @@ internal sealed class LoopbackIngestServer : IAsyncDisposable
 
     public int Accepted => Requests.Count(request => request.AnsweredWith == HttpStatusCode.OK);
 
+    /// <summary>Seconds sent as <c>Retry-After</c> with every answer but 200, when set.</summary>
+    public int? RetryAfterSeconds { get; set; }
+
     /// <summary>How far the server's clock, as told by its <c>Date</c> header, is ahead of the real one.</summary>
     public TimeSpan ClockSkew { get; set; }
 
@@ -83,17 +86,22 @@ internal sealed class LoopbackIngestServer : IAsyncDisposable
             var body = await reader.ReadToEndAsync(_stopping.Token);
             if (_hang)
             {
-                Requests.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.ContentType, context.Request.Headers["traceparent"], context.Request.Headers["Authorization"], body, null));
+                Requests.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.ContentType, context.Request.Headers["traceparent"], context.Request.Headers["Authorization"], body, null, DateTimeOffset.UtcNow));
                 continue;
             }
 
             var status = _script.TryDequeue(out var scripted) ? scripted : HttpStatusCode.OK;
-            Requests.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.ContentType, context.Request.Headers["traceparent"], context.Request.Headers["Authorization"], body, status));
+            Requests.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.ContentType, context.Request.Headers["traceparent"], context.Request.Headers["Authorization"], body, status, DateTimeOffset.UtcNow));
             var answer = status == HttpStatusCode.OK
                 ? """{"status":"success","message":"Metrics received","timestamp":"2025-01-01T00:00:00+00:00"}"""
                 : """{"title":"rejected","status":400,"errors":{"cpu_percent":["out of range"]}}""";
             var bytes = Encoding.UTF8.GetBytes(answer);
             context.Response.StatusCode = (int)status;
+            if (status != HttpStatusCode.OK && RetryAfterSeconds is { } retryAfter)
+            {
+                context.Response.Headers.Set("Retry-After", retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             context.Response.Headers.Set("Date", (DateTimeOffset.UtcNow + ClockSkew).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
             context.Response.ContentType = "application/json";
             context.Response.ContentLength64 = bytes.Length;
@@ -110,4 +118,4 @@ internal sealed class LoopbackIngestServer : IAsyncDisposable
     }
 }
 
-internal sealed record ReceivedRequest(string Method, string Path, string? ContentType, string? TraceParent, string? Authorization, string Body, HttpStatusCode? AnsweredWith);
+internal sealed record ReceivedRequest(string Method, string Path, string? ContentType, string? TraceParent, string? Authorization, string Body, HttpStatusCode? AnsweredWith, DateTimeOffset ReceivedAt);

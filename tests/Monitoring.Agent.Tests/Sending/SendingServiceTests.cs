@@ -39,6 +39,23 @@ public sealed class SendingServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_429_with_Retry_After_is_retried_no_sooner_than_the_server_asked()
+    {
+        await using var server = LoopbackIngestServer.Start(HttpStatusCode.TooManyRequests);
+        server.RetryAfterSeconds = 2;
+        await using var services = SenderTestHost.Build(server.BaseAddress, _spool.Path, settings: new() { ["Agent:RETRY_MAX_DELAY"] = "10" });
+        var queue = services.GetRequiredService<ISampleQueue>();
+        queue.Enqueue(new MetricsReport { AgentId = "agent-under-test", Timestamp = Start });
+
+        await RunHostedServicesAsync(services, () => Eventually.TrueAsync(() => server.Accepted == 1, "the server accepted the sample"));
+
+        var attempts = server.Requests.ToArray();
+        Assert.Equal([HttpStatusCode.TooManyRequests, HttpStatusCode.OK], attempts.Select(r => r.AnsweredWith));
+        // Without Retry-After the backoff here is at most 10 ms.
+        Assert.True(attempts[1].ReceivedAt - attempts[0].ReceivedAt >= TimeSpan.FromSeconds(1.9), $"retried after {attempts[1].ReceivedAt - attempts[0].ReceivedAt}");
+    }
+
+    [Fact]
     public async Task Live_sample_goes_first_then_the_backlog_in_timestamp_order_through_batches()
     {
         await using var server = LoopbackIngestServer.Start();

@@ -84,7 +84,7 @@ public sealed class AllInOneFixture : ApiTopology
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Production");
-            foreach (var (key, value) in _settings)
+            foreach (var (key, value) in ApiFactory.GenerousRateLimits.Concat(_settings))
             {
                 builder.UseSetting(key, value);
             }

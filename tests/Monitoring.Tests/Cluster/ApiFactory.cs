@@ -10,6 +10,20 @@ namespace Monitoring.Tests.Cluster;
 /// <remarks>Named by a type of the API assembly rather than <c>Program</c>, which the silo assembly also declares.</remarks>
 public sealed class ApiFactory : WebApplicationFactory<Monitoring.Api.Errors.ProblemExceptionHandler>
 {
+    /// <summary>
+    /// Rate limits far above what the tests ask: a whole suite queries one shared API from one address within seconds,
+    /// far beyond any real client. The rate-limit tests set their own.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> GenerousRateLimits = new Dictionary<string, string>
+    {
+        ["RateLimits:IngestSamplesPerSecond"] = "1000000",
+        ["RateLimits:IngestBurstSamples"] = "10000000",
+        ["RateLimits:QueriesPerSecond"] = "1000000",
+        ["RateLimits:QueryBurst"] = "10000000",
+        ["RateLimits:LiveStreamsPerClient"] = "100000",
+        ["RateLimits:LiveStreamsTotal"] = "100000",
+    };
+
     private readonly TestCluster _cluster;
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly Action<IServiceCollection> _services;
@@ -33,7 +47,7 @@ public sealed class ApiFactory : WebApplicationFactory<Monitoring.Api.Errors.Pro
         builder.UseSetting("Cluster:GatewayPort", gateway.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Cluster:ServiceId", _cluster.Options.ServiceId);
         builder.UseSetting("Cluster:ClusterId", _cluster.Options.ClusterId);
-        foreach (var (key, value) in _settings)
+        foreach (var (key, value) in GenerousRateLimits.Concat(_settings))
         {
             builder.UseSetting(key, value);
         }
