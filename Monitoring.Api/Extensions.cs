@@ -73,6 +73,7 @@ public static partial class Extensions
         app.MapAlertRulesApi();
         app.MapAlertsApi();
         app.MapStorageApi();
+        app.MapAccessApi();
         return app;
     }
 

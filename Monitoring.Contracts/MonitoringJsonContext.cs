@@ -9,6 +9,7 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<MetricsReport>))]
 [JsonSerializable(typeof(MetricsReport[]))]
 [JsonSerializable(typeof(IngestAccepted))]
+[JsonSerializable(typeof(AccessState))]
 [JsonSerializable(typeof(AgentList))]
 [JsonSerializable(typeof(AgentSummary))]
 [JsonSerializable(typeof(LatestMetrics))]

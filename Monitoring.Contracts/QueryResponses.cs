@@ -203,3 +203,10 @@ public sealed record LiveSample
     [JsonPropertyName("agent")]
     public AgentHealth? Agent { get; init; }
 }
+
+/// <summary>Whether the API is open (no access token configured): the dashboard then warns that anyone can change alerting.</summary>
+public sealed record AccessState
+{
+    [JsonPropertyName("open")]
+    public required bool Open { get; init; }
+}

@@ -4,6 +4,8 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using Monitoring.Api.Limits;
+using Monitoring.Contracts;
 
 namespace Monitoring.Api.Access;
 
@@ -75,6 +77,15 @@ public static partial class AccessControl
             LogOpen(app.Logger);
         }
 
+        return app;
+    }
+
+    /// <summary><c>GET /api/v1/access</c>, open to anyone: whether the API is open, so the dashboard can warn about it.</summary>
+    public static IEndpointRouteBuilder MapAccessApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("api/v1/access", (KnownAccessTokens tokens) => TypedResults.Ok(new AccessState { Open = !tokens.Configured }))
+            .WithTags("Access").WithName("GetAccess").WithSummary("Whether any access token is configured; `open` means anyone may read and change alerting.")
+            .RequireRateLimiting(RateLimits.Queries).ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 

@@ -1,9 +1,10 @@
 // The agent page: info, network checks and history charts over a chosen range, fed by history and the live feed.
 import uPlot from '../lib/uplot/uPlot.esm.js';
 import {
-  getJson, el, alertRow, formatPercent, formatBytes, formatRate, formatDuration, formatAgo, formatTime, LiveConnection, showLiveState, coalesce,
+  getJson, el, alertRow, formatPercent, formatBytes, formatRate, formatDuration, formatAgo, formatTime, LiveConnection, showLiveState, coalesce, warnWhenOpen,
 } from './common.js';
 
+warnWhenOpen();
 const params = new URLSearchParams(location.search);
 const agentId = params.get('id') ?? '';
 const api = `api/v1/metrics/${encodeURIComponent(agentId)}`;

@@ -1,5 +1,5 @@
 // The alerts page: firing, pending, unknown and resolved alerts of the whole fleet, and the rules; refreshed live.
-import { getJson, send, el, alertRow, formatTime, LiveConnection, showLiveState } from './common.js';
+import { getJson, send, el, alertRow, formatTime, LiveConnection, showLiveState, warnWhenOpen } from './common.js';
 
 const states = [
   { state: 'firing', title: 'Firing' },
@@ -192,4 +192,5 @@ setInterval(() => {
   loadSilences();
   loadRules();
 }, 60000);
+warnWhenOpen();
 await Promise.all([loadAlerts(), loadSilences(), loadRules()]);

@@ -41,6 +41,21 @@ export function el(tag, { className, text, attrs } = {}, children = []) {
   return node;
 }
 
+/**
+ * Puts a warning above the page while no access token is configured: anyone who reaches the dashboard can change
+ * alerting. The body's data-access says what was found (open, restricted or unknown).
+ */
+export async function warnWhenOpen() {
+  const access = await getJson('api/v1/access').catch(() => null);
+  document.body.dataset.access = access === null ? 'unknown' : access.open ? 'open' : 'restricted';
+  if (!access?.open) return;
+  document.body.prepend(el('div', {
+    className: 'open-access',
+    text: 'Open access: no access token is configured (AccessTokens), so anyone who can reach this dashboard can read the fleet and change alert rules, silences and acknowledgements.',
+    attrs: { role: 'alert' },
+  }));
+}
+
 export function agentHref(agentId) {
   return `agent.html?id=${encodeURIComponent(agentId)}`;
 }

@@ -1,5 +1,5 @@
 // The fleet page: every agent with status, headline bars, a one-hour CPU sparkline and last seen; live over SSE.
-import { getJson, el, agentHref, formatPercent, formatAgo, formatTime, LiveConnection, showLiveState, coalesce } from './common.js';
+import { getJson, el, agentHref, formatPercent, formatAgo, formatTime, LiveConnection, showLiveState, coalesce, warnWhenOpen } from './common.js';
 
 const sparkSeconds = 3600;
 const sparkPoints = 30;
@@ -335,6 +335,7 @@ new LiveConnection('api/v1/live', {
   onState: (state) => showLiveState(indicator, state),
   onReconnected: load,
 }).start();
+warnWhenOpen();
 await load();
 setInterval(load, refreshMilliseconds);
 setInterval(() => {

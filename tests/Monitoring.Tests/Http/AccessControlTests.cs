@@ -44,6 +44,7 @@ public abstract class AccessControlTests(ApiTopology fixture) : IAsyncLifetime
         ["ListNotifications"] = Need.Read,
         ["LiveSamples"] = Need.Read,
         ["GetStorage"] = Need.Read,
+        ["GetAccess"] = Need.Nothing,
     };
 
     private ApiTopology _api = null!;
@@ -51,6 +52,7 @@ public abstract class AccessControlTests(ApiTopology fixture) : IAsyncLifetime
 
     private enum Need
     {
+        Nothing,
         Agent,
         Read,
         Admin,
@@ -205,6 +207,7 @@ public abstract class AccessControlTests(ApiTopology fixture) : IAsyncLifetime
 
     private static HttpStatusCode? Expected(Need need, string? caller) => need switch
     {
+        Need.Nothing => null,
         Need.Agent => caller == AgentToken ? null : HttpStatusCode.Unauthorized,
         Need.Read => caller is ReadToken or AdminToken ? null : HttpStatusCode.Unauthorized,
         _ => caller switch
