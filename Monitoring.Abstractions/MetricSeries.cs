@@ -8,7 +8,8 @@ namespace Monitoring.Abstractions;
 /// rules and the dashboard. Headline values keep the seed's names (<c>cpu_percent</c>, <c>memory.percent</c>,
 /// <c>disk.percent</c>); values of one of several things name it in brackets: <c>cpu.core[0]</c>,
 /// <c>disk[/home].percent</c>, <c>diskio[sda].read_bytes_per_sec</c>, <c>net[eth0].rx_bytes_per_sec</c>,
-/// <c>check[db.internal:5432].latency_ms</c>, <c>check[https://example.org/health].reachable</c> (1 or 0).
+/// <c>check[db.internal:5432].latency_ms</c>, <c>check[https://example.org/health].reachable</c> (1 or 0),
+/// <c>smart[sda].healthy</c>, <c>raid[md0].degraded</c>, <c>service[nginx.service].active</c>.
 /// </summary>
 public static class MetricSeries
 {
@@ -129,6 +130,9 @@ public static class MetricSeries
                 Add(prefix + "rx_drops_per_sec", nic.RxDropsPerSec);
                 Add(prefix + "tx_drops_per_sec", nic.TxDropsPerSec);
             }
+
+            DiskHealth(system, Add);
+            Services(system, Add);
         }
 
         if (sample.Agent is { } agent)
@@ -143,6 +147,49 @@ public static class MetricSeries
 
         return values;
     }
+
+    /// <summary>
+    /// S.M.A.R.T. per disk (<c>smart[sda].healthy</c> 1 or 0, <c>.temperature_celsius</c>, <c>.power_on_hours</c>,
+    /// <c>.reallocated_sectors</c>, <c>.pending_sectors</c>, <c>.percentage_used</c>) and mdraid per array
+    /// (<c>raid[md0].degraded</c> 1 or 0, <c>.failed_disks</c>, <c>.total_disks</c>, <c>.recovery_percent</c>).
+    /// </summary>
+    private static void DiskHealth(SystemMetrics system, Action<string, double?> add)
+    {
+        foreach (var disk in system.DiskHealth?.Smart ?? [])
+        {
+            var prefix = $"smart[{disk.Device}].";
+            add(prefix + "healthy", disk.Healthy is { } healthy ? (healthy ? 1 : 0) : null);
+            add(prefix + "temperature_celsius", disk.TemperatureCelsius);
+            add(prefix + "power_on_hours", disk.PowerOnHours);
+            add(prefix + "reallocated_sectors", disk.ReallocatedSectors);
+            add(prefix + "pending_sectors", disk.PendingSectors);
+            add(prefix + "percentage_used", disk.PercentageUsed);
+        }
+
+        foreach (var array in system.DiskHealth?.Raid ?? [])
+        {
+            var prefix = $"raid[{array.Name}].";
+            add(prefix + "degraded", array.FailedDisks is { } failed ? (failed > 0 ? 1 : 0) : null);
+            add(prefix + "failed_disks", array.FailedDisks);
+            add(prefix + "total_disks", array.TotalDisks);
+            add(prefix + "recovery_percent", array.RecoveryPercent);
+        }
+    }
+
+    /// <summary>Per systemd unit: <c>service[nginx.service].active</c> and <c>.failed</c> (1 or 0) and <c>.restarts</c>.</summary>
+    private static void Services(SystemMetrics system, Action<string, double?> add)
+    {
+        foreach (var service in system.Services ?? [])
+        {
+            var prefix = $"service[{service.Unit}].";
+            add(prefix + "active", service.ActiveState is null ? null : IsActive(service.ActiveState) ? 1 : 0);
+            add(prefix + "failed", service.ActiveState is null ? null : service.ActiveState == "failed" ? 1 : 0);
+            add(prefix + "restarts", service.Restarts);
+        }
+    }
+
+    /// <summary>A unit that runs, including while it reloads its configuration.</summary>
+    private static bool IsActive(string? activeState) => activeState is "active" or "reloading" or "refreshing";
 
     /// <summary>Each network check's latency (when measured) and reachability (1 when up or degraded, else 0).</summary>
     public static IEnumerable<KeyValuePair<string, double>> Checks(MetricsReport sample) =>

@@ -67,6 +67,14 @@ public sealed record SystemMetrics
 
     [JsonPropertyName("boot_time")]
     public DateTimeOffset? BootTime { get; init; }
+
+    /// <summary>S.M.A.R.T. of the disks and the state of the software RAID arrays.</summary>
+    [JsonPropertyName("disk_health")]
+    public DiskHealth? DiskHealth { get; init; }
+
+    /// <summary>The systemd units that failed or that the agent was told to watch (<c>SERVICES</c>).</summary>
+    [JsonPropertyName("services")]
+    public IReadOnlyList<ServiceState>? Services { get; init; }
 }
 
 /// <summary>CPU detail beyond the seed's <c>cpu_percent</c>: every value a percent of the interval between two collections.</summary>

@@ -25,4 +25,18 @@ public static class SampleLimits
 
     /// <summary>Why the agent's spool refuses writes; the agent shortens longer reasons.</summary>
     public const int MaxSpoolErrorLength = 1024;
+
+    /// <summary>Disks with a S.M.A.R.T. reading, as many as block devices.</summary>
+    public const int MaxSmartDisks = MaxBlockDevices;
+
+    public const int MaxRaidArrays = 256;
+
+    /// <summary>Failed units plus those named in the agent's <c>SERVICES</c>; beyond it the first by name are sent.</summary>
+    public const int MaxServices = 256;
+
+    /// <summary>systemd's own limit on a unit name.</summary>
+    public const int MaxUnitNameLength = 255;
+
+    /// <summary>A disk's model, serial and protocol, an array's level and state, a unit's active and sub state.</summary>
+    public const int MaxHealthTextLength = 128;
 }

@@ -288,7 +288,10 @@ public static partial class AlertRuleValidator
         |diskio\[[^\[\]]+\]\.(read|write)_bytes_per_sec
         |net\[[^\[\]]+\]\.(rx|tx)_(bytes|packets|errors|drops)_per_sec
         |agent\.(spool_depth|oldest_unsent_seconds|dropped_total|rejected_total|clock_offset_ms)
-        |check\[[^\[\]]+\]\.(latency_ms|reachable))\z
+        |check\[[^\[\]]+\]\.(latency_ms|reachable)
+        |smart\[[^\[\]]+\]\.(healthy|temperature_celsius|power_on_hours|reallocated_sectors|pending_sectors|percentage_used)
+        |raid\[[^\[\]]+\]\.(degraded|failed_disks|total_disks|recovery_percent)
+        |service\[[^\[\]]+\]\.(active|failed|restarts))\z
         """, RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex KnownMetricPattern();
 }

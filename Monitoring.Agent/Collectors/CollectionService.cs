@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using Monitoring.Agent.Checks;
 using Monitoring.Agent.Configuration;
+using Monitoring.Agent.DiskHealth;
 using Monitoring.Agent.Sending;
+using Monitoring.Agent.Systemd;
 using Monitoring.Agent.Telemetry;
 using Monitoring.Contracts;
 
@@ -11,6 +13,8 @@ namespace Monitoring.Agent.Collectors;
 internal sealed class CollectionService(
     SystemCollector collector,
     NetworkChecker checker,
+    DiskHealthCollector diskHealth,
+    ServiceCollector services,
     ISampleQueue queue,
     AgentHealthStamp health,
     IOptions<AgentOptions> options,
@@ -38,15 +42,20 @@ internal sealed class CollectionService(
         using var activity = AgentTelemetry.ActivitySource.StartActivity("collect sample");
         var settings = options.Value;
         var network = checker.CheckAllAsync(cancellationToken);
+
+        // External commands run in the background: the sample takes their last completed reading and never waits for one.
+        diskHealth.Refresh();
+        services.Refresh();
         var system = await collector.CollectAsync(cancellationToken);
+        var checks = await network;
         return new MetricsReport
         {
             AgentId = settings.AgentId,
             AgentName = settings.AgentName,
             Timestamp = system.Timestamp,
             IntervalSeconds = settings.CollectionInterval,
-            System = system,
-            Network = await network,
+            System = system with { DiskHealth = diskHealth.Latest(), Services = services.Latest },
+            Network = checks,
         };
     }
 }

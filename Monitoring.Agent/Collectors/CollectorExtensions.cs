@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Monitoring.Agent.Checks;
+using Monitoring.Agent.DiskHealth;
+using Monitoring.Agent.Systemd;
 using Monitoring.Agent.Telemetry;
 
 namespace Monitoring.Agent.Collectors;
@@ -13,6 +15,10 @@ internal static class CollectorExtensions
         services.TryAddSingleton(SystemSources.Linux);
         services.AddSingleton<SystemCollector>();
         services.AddSingleton<NetworkChecker>();
+        services.TryAddSingleton(DiskHealthSources.Linux);
+        services.AddSingleton<DiskHealthCollector>();
+        services.TryAddSingleton(SystemdSources.Linux);
+        services.AddSingleton<ServiceCollector>();
         services.TryAddSingleton<IcmpEcho>(NetworkChecker.Echo);
 
         // No retries and no redirects: a check reports what the target answers, within CHECK_TIMEOUT.

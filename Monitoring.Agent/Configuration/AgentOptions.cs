@@ -27,6 +27,12 @@ public sealed class AgentOptions
     public const string BackfillBatchSizeKey = "BACKFILL_BATCH_SIZE";
     public const string BackfillStartDelayKey = "BACKFILL_START_DELAY";
     public const string AgentTokenKey = "AGENT_TOKEN";
+    public const string SmartEnabledKey = "SMART_ENABLED";
+    public const string SmartIntervalKey = "SMART_INTERVAL";
+    public const string RaidEnabledKey = "RAID_ENABLED";
+    public const string ServicesEnabledKey = "SERVICES_ENABLED";
+    public const string ServicesKey = "SERVICES";
+    public const string CommandTimeoutKey = "COMMAND_TIMEOUT";
 
     public static IReadOnlyList<string> SettingNames { get; } =
     [
@@ -34,6 +40,7 @@ public sealed class AgentOptions
         SpoolDirectoryKey, SpoolMaxBytesKey, SpoolMaxAgeKey, SpoolMemoryBytesKey, RetryBaseDelayKey, RetryMaxDelayKey, RequestTimeoutKey,
         NetworkChecksKey, CheckTimeoutKey, BackfillRateKey, BackfillBatchSizeKey, BackfillStartDelayKey,
         AgentTokenKey,
+        SmartEnabledKey, SmartIntervalKey, RaidEnabledKey, ServicesEnabledKey, ServicesKey, CommandTimeoutKey,
     ];
 
     /// <summary>Defaults to the host name.</summary>
@@ -124,6 +131,33 @@ public sealed class AgentOptions
     [ConfigurationKeyName(AgentTokenKey)]
     [RegularExpression("^[!-~]*$", ErrorMessage = $"{AgentTokenKey} must be printable ASCII without spaces or control characters.")]
     public string AgentToken { get; set; } = "";
+
+    /// <summary>Whether disks' S.M.A.R.T. is read (with <c>smartctl</c>, when smartmontools is installed).</summary>
+    [ConfigurationKeyName(SmartEnabledKey)]
+    public bool SmartEnabled { get; set; } = true;
+
+    /// <summary>Seconds between two S.M.A.R.T. reads; samples in between carry the last reading.</summary>
+    [ConfigurationKeyName(SmartIntervalKey)]
+    [SettingRange(600, 86400, ErrorMessage = $"{SmartIntervalKey} must be a number of seconds from 600 to 86400.")]
+    public double SmartInterval { get; set; } = 600;
+
+    /// <summary>Whether the software RAID arrays of <c>/proc/mdstat</c> are read.</summary>
+    [ConfigurationKeyName(RaidEnabledKey)]
+    public bool RaidEnabled { get; set; } = true;
+
+    /// <summary>Whether systemd units (failed ones and those of <see cref="Services"/>) are read.</summary>
+    [ConfigurationKeyName(ServicesEnabledKey)]
+    public bool ServicesEnabled { get; set; } = true;
+
+    /// <summary>Comma-separated systemd units reported in every sample, running or not; failed units are reported anyway.</summary>
+    [ConfigurationKeyName(ServicesKey)]
+    [UnitNames(ServicesKey)]
+    public string Services { get; set; } = "";
+
+    /// <summary>Seconds one external command (<c>smartctl</c>, <c>systemctl</c>) may run before it is killed.</summary>
+    [ConfigurationKeyName(CommandTimeoutKey)]
+    [SettingRange(0, 300, MinimumIsExclusive = true, ErrorMessage = $"{CommandTimeoutKey} must be a number of seconds greater than 0 and at most 300.")]
+    public double CommandTimeout { get; set; } = 10;
 
     public IReadOnlyList<NetworkTarget> ParseNetworkTargets() => NetworkTarget.ParseList(NetworkChecks, out _);
 

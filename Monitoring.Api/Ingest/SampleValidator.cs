@@ -23,6 +23,9 @@ public static partial class SampleValidator
 
     private static readonly HashSet<string> CheckStatuses = new(StringComparer.Ordinal) { "up", "down", "degraded" };
     private static readonly HashSet<string> CheckKinds = new(StringComparer.Ordinal) { "icmp", "tcp", "http" };
+    private static readonly HashSet<string> RaidStates = new(StringComparer.Ordinal) { "healthy", "degraded", "recovering", "inactive" };
+    private const double MinDiskCelsius = -60;
+    private const double MaxDiskCelsius = 200;
 
     [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}\z")]
     public static partial Regex AgentIdPattern();
@@ -197,11 +200,64 @@ public static partial class SampleValidator
             NonNegative(nic.TxDropsPerSec, $"{path}.tx_drops_per_sec", fail);
         });
 
+        DiskHealth(system.DiskHealth, fail);
+        Items(system.Services, "system.services", SampleLimits.MaxServices, static s => s.Unit, "unit", SampleLimits.MaxUnitNameLength, fail, static (service, path, fail) =>
+        {
+            Text(service.ActiveState, $"{path}.active_state", SampleLimits.MaxHealthTextLength, fail);
+            Text(service.SubState, $"{path}.sub_state", SampleLimits.MaxHealthTextLength, fail);
+            Bytes(service.Restarts, $"{path}.restarts", fail);
+        });
+
         NonNegative(system.UptimeSeconds, "system.uptime_seconds", fail);
         if (system.BootTime is { } bootTime && bootTime - now > MaxClockSkew)
         {
             fail("system.boot_time", "system.boot_time is in the future; check the agent's clock.");
         }
+    }
+
+    private static void DiskHealth(DiskHealth? health, Action<string, string> fail)
+    {
+        Items(health?.Smart, "system.disk_health.smart", SampleLimits.MaxSmartDisks, static d => d.Device, "device", SampleLimits.MaxDeviceNameLength, fail, static (disk, path, fail) =>
+        {
+            Text(disk.Model, $"{path}.model", SampleLimits.MaxHealthTextLength, fail);
+            Text(disk.Serial, $"{path}.serial", SampleLimits.MaxHealthTextLength, fail);
+            Text(disk.Protocol, $"{path}.protocol", SampleLimits.MaxHealthTextLength, fail);
+            if (disk.TemperatureCelsius is { } celsius && !(double.IsFinite(celsius) && celsius is >= MinDiskCelsius and <= MaxDiskCelsius))
+            {
+                fail($"{path}.temperature_celsius", $"{path}.temperature_celsius must be a number from {MinDiskCelsius} to {MaxDiskCelsius}.");
+            }
+
+            Bytes(disk.PowerOnHours, $"{path}.power_on_hours", fail);
+            Bytes(disk.ReallocatedSectors, $"{path}.reallocated_sectors", fail);
+            Bytes(disk.PendingSectors, $"{path}.pending_sectors", fail);
+
+            // NVMe counts past 100 when the rated endurance is exceeded, up to 255.
+            if (disk.PercentageUsed is { } used && !(double.IsFinite(used) && used is >= 0 and <= 255))
+            {
+                fail($"{path}.percentage_used", $"{path}.percentage_used must be a number from 0 to 255.");
+            }
+        });
+
+        Items(health?.Raid, "system.disk_health.raid", SampleLimits.MaxRaidArrays, static a => a.Name, "name", SampleLimits.MaxDeviceNameLength, fail, static (array, path, fail) =>
+        {
+            Text(array.Level, $"{path}.level", SampleLimits.MaxHealthTextLength, fail);
+            if (array.State is { } state && !RaidStates.Contains(state))
+            {
+                fail($"{path}.state", $"{path}.state must be 'healthy', 'degraded', 'recovering' or 'inactive' when given.");
+            }
+
+            if (array.TotalDisks is < 0)
+            {
+                fail($"{path}.total_disks", $"{path}.total_disks must not be negative.");
+            }
+
+            if (array.FailedDisks is { } failed && (failed < 0 || (array.TotalDisks is >= 0 and var total && failed > total)))
+            {
+                fail($"{path}.failed_disks", $"{path}.failed_disks must be from 0 to total_disks.");
+            }
+
+            OptionalPercent(array.RecoveryPercent, $"{path}.recovery_percent", fail);
+        });
     }
 
     /// <summary>

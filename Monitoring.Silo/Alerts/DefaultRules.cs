@@ -13,6 +13,9 @@ public static class DefaultRules
         Rule("memory_high", "Memory above 90%", MetricSeries.MemoryPercent, "5m", "{agent_name} memory at {value}%"),
         Rule("disk_high", "Root disk above 90%", MetricSeries.DiskPercent, "10m", "{agent_name} root disk at {value}%"),
         Rule("mount_disk_high", "A disk above 90%", "disk[*].percent", "10m", "{agent_name} {metric} at {value}%"),
+        Flag("disk_failing", "A disk predicts its failure", "smart[*].healthy", "<", 1, "critical", "{agent_name} {metric}: the disk failed its S.M.A.R.T. self-assessment"),
+        Flag("raid_degraded", "A RAID array lost a disk", "raid[*].degraded", ">=", 1, "critical", "{agent_name} {metric}: the array runs without redundancy"),
+        Flag("service_failed", "A systemd unit failed", "service[*].failed", ">=", 1, "warning", "{agent_name} {metric}: the unit is in the failed state"),
         new AlertRule
         {
             Id = "agent_down",
@@ -22,6 +25,19 @@ public static class DefaultRules
             Summary = "{agent_name} sent no sample for {value} s",
         },
     ];
+
+    /// <summary>A rule on a 1-or-0 series that fires on the first sample showing the fault.</summary>
+    private static AlertRule Flag(string id, string name, string metric, string comparator, double threshold, string severity, string summary) => new()
+    {
+        Id = id,
+        Name = name,
+        Metric = metric,
+        Comparator = comparator,
+        Threshold = threshold,
+        For = "0",
+        Severity = severity,
+        Summary = summary,
+    };
 
     private static AlertRule Rule(string id, string name, string metric, string duration, string summary) => new()
     {

@@ -51,6 +51,10 @@ const charts = [
     label: (name) => /^check\[(.*)\]\.reachable$/.exec(name)?.[1],
   },
   {
+    id: 'disk-temperature', title: 'Disk temperature', format: (value) => (value === null || value === undefined ? '–' : `${value.toFixed(0)} °C`),
+    label: (name) => /^smart\[(.*)\]\.temperature_celsius$/.exec(name)?.[1],
+  },
+  {
     id: 'load', title: 'Load average', format: number(2),
     label: (name) => {
       const match = /^load\.load(1|5|15)$/.exec(name);
@@ -249,6 +253,42 @@ function renderInfo() {
     ]))));
 }
 
+/** A table's rows, or one row spanning it that says why it is empty. */
+function tableRows(id, items, columns, empty, row) {
+  document.getElementById(id).replaceChildren(...(items.length === 0
+    ? [el('tr', {}, [el('td', { text: empty, attrs: { colspan: String(columns) } })])]
+    : items.map((item) => el('tr', {}, row(item)))));
+}
+
+const statusCell = (text, up) => el('td', {}, [el('span', { className: 'status', text, attrs: { 'data-status': up ? 'up' : 'down' } })]);
+const orDash = (value, unit = '') => (value === undefined || value === null ? '–' : `${value}${unit}`);
+
+/** S.M.A.R.T. per disk, mdraid arrays and systemd units of the latest sample (MetricsReport.system.disk_health and .services). */
+function renderHealth() {
+  const system = latest?.system ?? {};
+  tableRows('smart', system.disk_health?.smart ?? [], 7, 'No S.M.A.R.T. reading (smartctl not installed, not permitted, or SMART_ENABLED=false).', (disk) => [
+    el('td', { text: disk.device }),
+    el('td', { text: [disk.model, disk.serial].filter(Boolean).join(' · ') || '–' }),
+    disk.healthy === undefined || disk.healthy === null ? el('td', { text: '–' }) : statusCell(disk.healthy ? 'passed' : 'failing', disk.healthy),
+    el('td', { text: orDash(disk.temperature_celsius, ' °C') }),
+    el('td', { text: disk.power_on_hours == null ? '–' : formatDuration(disk.power_on_hours * 3600) }),
+    el('td', { text: disk.reallocated_sectors == null && disk.pending_sectors == null ? '–' : `${orDash(disk.reallocated_sectors)} / ${orDash(disk.pending_sectors)}` }),
+    el('td', { text: orDash(disk.percentage_used, '% used') }),
+  ]);
+  tableRows('raid', system.disk_health?.raid ?? [], 5, 'No software RAID arrays.', (array) => [
+    el('td', { text: array.name }),
+    el('td', { text: array.level ?? '–' }),
+    statusCell(array.state ?? '–', array.state === 'healthy'),
+    el('td', { text: array.total_disks == null ? orDash(array.failed_disks) : `${orDash(array.failed_disks)} of ${array.total_disks}` }),
+    el('td', { text: orDash(array.recovery_percent, '%') }),
+  ]);
+  tableRows('services', system.services ?? [], 3, 'No failed units, and none named in the agent\'s SERVICES.', (unit) => [
+    el('td', { text: unit.unit }),
+    statusCell(unit.sub_state ? `${unit.active_state} (${unit.sub_state})` : unit.active_state, ['active', 'reloading', 'refreshing'].includes(unit.active_state)),
+    el('td', { text: orDash(unit.restarts) }),
+  ]);
+}
+
 async function loadInfo() {
   try {
     [summary, latest] = await Promise.all([getJson(`api/v1/agents/${encodeURIComponent(agentId)}`), getJson(`${api}/latest`)]);
@@ -257,6 +297,7 @@ async function loadInfo() {
     showError(failure.status === 404 ? `No sample from agent "${agentId}" has been received.` : `Could not load the agent: ${failure.message}`);
   }
   renderInfo();
+  renderHealth();
 }
 
 async function loadAlerts() {

@@ -43,6 +43,15 @@ public sealed class AgentOptionsTests
     [InlineData("AGENT_TOKEN", "line\nbreak")]
     [InlineData("AGENT_TOKEN", "t\u00f6ken")]
     [InlineData("AGENT_TOKEN", "del\u007f")]
+    [InlineData("SMART_ENABLED", "maybe")]
+    [InlineData("SMART_INTERVAL", "599")]
+    [InlineData("SMART_INTERVAL", "86401")]
+    [InlineData("RAID_ENABLED", "1")]
+    [InlineData("SERVICES_ENABLED", "yes")]
+    [InlineData("SERVICES", "nginx,two words")]
+    [InlineData("SERVICES", "nginx;reboot")]
+    [InlineData("COMMAND_TIMEOUT", "0")]
+    [InlineData("COMMAND_TIMEOUT", "301")]
     public void Invalid_setting_fails_with_a_message_naming_it(string setting, string value)
     {
         var error = FindError(new Dictionary<string, string> { [setting] = value });
@@ -68,6 +77,31 @@ public sealed class AgentOptionsTests
         Assert.Equal(30, options.BackfillStartDelay);
         Assert.Equal(new Uri("http://localhost:5080/api/v1/metrics/batch"), options.BatchEndpoint);
         Assert.Equal(new Uri("http://localhost:5080/api/v1/metrics"), options.MetricsEndpoint);
+        Assert.Equal((true, 600.0, true, true, "", 10.0), (options.SmartEnabled, options.SmartInterval, options.RaidEnabled, options.ServicesEnabled, options.Services, options.CommandTimeout));
+    }
+
+    [Fact]
+    public void Health_collectors_are_switched_off_and_services_named_by_their_settings()
+    {
+        var options = Resolve(new Dictionary<string, string>
+        {
+            ["SMART_ENABLED"] = "false",
+            ["RAID_ENABLED"] = "False",
+            ["SERVICES_ENABLED"] = "false",
+            ["SERVICES"] = "nginx,postgresql",
+            ["SMART_INTERVAL"] = "3600",
+            ["COMMAND_TIMEOUT"] = "2.5",
+        });
+
+        Assert.Equal((false, 3600.0, false, false, "nginx,postgresql", 2.5), (options.SmartEnabled, options.SmartInterval, options.RaidEnabled, options.ServicesEnabled, options.Services, options.CommandTimeout));
+    }
+
+    [Fact]
+    public void More_services_than_a_sample_carries_are_refused()
+    {
+        var error = FindError(new Dictionary<string, string> { ["SERVICES"] = string.Join(',', Enumerable.Range(1, 257).Select(n => $"unit{n}")) });
+
+        Assert.Contains("SERVICES may name at most 256 units.", error, StringComparison.Ordinal);
     }
 
     [Fact]

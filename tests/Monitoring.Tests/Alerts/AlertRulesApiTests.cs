@@ -32,6 +32,12 @@ public sealed class AlertRulesApiTests(ClusterFixture fixture)
         Assert.Single(rules.Rules, r => r.Metric == "disk.percent");
         Assert.Single(rules.Rules, r => r.Metric == "memory.percent");
         Assert.Single(rules.Rules, r => r.Metric == "agent_down");
+        var disk = Assert.Single(rules.Rules, r => r.Id == "disk_failing");
+        Assert.Equal(("smart[*].healthy", "<", 1.0, "0s", "critical"), (disk.Metric, disk.Comparator, disk.Threshold!.Value, disk.For, disk.Severity));
+        var raid = Assert.Single(rules.Rules, r => r.Id == "raid_degraded");
+        Assert.Equal(("raid[*].degraded", ">=", 1.0, "critical"), (raid.Metric, raid.Comparator, raid.Threshold!.Value, raid.Severity));
+        var service = Assert.Single(rules.Rules, r => r.Id == "service_failed");
+        Assert.Equal(("service[*].failed", ">=", 1.0, "warning"), (service.Metric, service.Comparator, service.Threshold!.Value, service.Severity));
     }
 
     [Fact]

@@ -47,6 +47,33 @@ public abstract class DetailHistoryTests(ApiTopology fixture)
     }
 
     [Fact]
+    public async Task Disk_health_and_services_are_kept_in_latest_and_selected_from_history_by_glob()
+    {
+        var agentId = Samples.NewAgentId();
+        var at = Samples.RecentTime();
+        await _http.PostSampleAsync(HealthSamples.With(Samples.Sample(agentId, at), diskFailing: true, serviceFailed: true));
+
+        var latest = await (await _http.FetchAsync($"/api/v1/metrics/{agentId}/latest")).ReadAsync(MonitoringJsonContext.Default.LatestMetrics);
+        var history = await (await _http.FetchAsync(HistoryPath(agentId, at, "&series=smart[*].healthy,raid[*].degraded,service[*].active")))
+            .ReadAsync(MonitoringJsonContext.Default.HistoryResponse);
+
+        Assert.Equal(1864, latest.System.DiskHealth?.Smart?[0].ReallocatedSectors);
+        Assert.Equal("recovering", latest.System.DiskHealth?.Raid?[0].State);
+        Assert.Equal("failed", latest.System.Services?[1].ActiveState);
+        var series = Assert.Single(history.Samples!).Series!;
+        Assert.Equal(
+            new Dictionary<string, double>
+            {
+                ["smart[sda].healthy"] = 0,
+                ["smart[nvme0].healthy"] = 1,
+                ["raid[md0].degraded"] = 1,
+                ["service[nginx.service].active"] = 1,
+                ["service[backup.service].active"] = 0,
+            },
+            series.Where(pair => pair.Key.Contains('[', StringComparison.Ordinal)).ToDictionary());
+    }
+
+    [Fact]
     public async Task Buckets_aggregate_every_detail_and_check_series_in_sql()
     {
         var agentId = Samples.NewAgentId();

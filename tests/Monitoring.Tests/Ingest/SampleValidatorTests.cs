@@ -85,6 +85,34 @@ public sealed class SampleValidatorTests
         ["interfaces over their limit"] = ("system.interfaces", s => System(s, m => m with { Interfaces = [.. Enumerable.Range(0, SampleLimits.MaxInterfaces + 1).Select(i => new InterfaceMetrics { Name = $"veth{i}" })] })),
         ["uptime negative"] = ("system.uptime_seconds", s => System(s, m => m with { UptimeSeconds = -1 })),
         ["boot time more than 5 minutes ahead"] = ("system.boot_time", s => System(s, m => m with { BootTime = Now.AddMinutes(5).AddTicks(1) })),
+        ["disk without a device name"] = ("system.disk_health.smart[1].device", s => Smart(s, d => d with { Device = "" })),
+        ["disk twice"] = ("system.disk_health.smart[1].device", s => Smart(s, d => d with { Device = "sda" })),
+        ["disk name with an escape"] = ("system.disk_health.smart[1].device", s => Smart(s, d => d with { Device = "nvme\u001b0" })),
+        ["disk model too long"] = ("system.disk_health.smart[1].model", s => Smart(s, d => d with { Model = new string('m', SampleLimits.MaxHealthTextLength + 1) })),
+        ["disk serial with a bidi override"] = ("system.disk_health.smart[1].serial", s => Smart(s, d => d with { Serial = "S5GX\u202ENF0R" })),
+        ["disk protocol with a newline"] = ("system.disk_health.smart[1].protocol", s => Smart(s, d => d with { Protocol = "nvme\n" })),
+        ["disk temperature above 200"] = ("system.disk_health.smart[1].temperature_celsius", s => Smart(s, d => d with { TemperatureCelsius = 200.5 })),
+        ["disk temperature NaN"] = ("system.disk_health.smart[1].temperature_celsius", s => Smart(s, d => d with { TemperatureCelsius = double.NaN })),
+        ["disk power-on hours negative"] = ("system.disk_health.smart[1].power_on_hours", s => Smart(s, d => d with { PowerOnHours = -1 })),
+        ["disk reallocated sectors negative"] = ("system.disk_health.smart[1].reallocated_sectors", s => Smart(s, d => d with { ReallocatedSectors = -1 })),
+        ["disk pending sectors negative"] = ("system.disk_health.smart[1].pending_sectors", s => Smart(s, d => d with { PendingSectors = -1 })),
+        ["disk percentage used above 255"] = ("system.disk_health.smart[1].percentage_used", s => Smart(s, d => d with { PercentageUsed = 256 })),
+        ["disks over their limit"] = ("system.disk_health.smart", s => System(s, m => m with { DiskHealth = m.DiskHealth! with { Smart = [.. Enumerable.Range(0, SampleLimits.MaxSmartDisks + 1).Select(i => new SmartDisk { Device = $"sd{i}" })] } })),
+        ["array without a name"] = ("system.disk_health.raid[0].name", s => Raid(s, a => a with { Name = null })),
+        ["array level with a control character"] = ("system.disk_health.raid[0].level", s => Raid(s, a => a with { Level = "raid\u00071" })),
+        ["array state unknown"] = ("system.disk_health.raid[0].state", s => Raid(s, a => a with { State = "resyncing" })),
+        ["array disks negative"] = ("system.disk_health.raid[0].total_disks", s => Raid(s, a => a with { TotalDisks = -1 })),
+        ["array failed disks beyond its disks"] = ("system.disk_health.raid[0].failed_disks", s => Raid(s, a => a with { FailedDisks = 3 })),
+        ["array recovery above 100 percent"] = ("system.disk_health.raid[0].recovery_percent", s => Raid(s, a => a with { RecoveryPercent = 100.1 })),
+        ["arrays over their limit"] = ("system.disk_health.raid", s => System(s, m => m with { DiskHealth = m.DiskHealth! with { Raid = [.. Enumerable.Range(0, SampleLimits.MaxRaidArrays + 1).Select(i => new RaidArray { Name = $"md{i}" })] } })),
+        ["unit without a name"] = ("system.services[1].unit", s => Service(s, u => u with { Unit = " " })),
+        ["unit twice"] = ("system.services[1].unit", s => Service(s, u => u with { Unit = "nginx.service" })),
+        ["unit name too long"] = ("system.services[1].unit", s => Service(s, u => u with { Unit = new string('u', SampleLimits.MaxUnitNameLength - 7) + ".service" })),
+        ["unit name with a zero-width space"] = ("system.services[1].unit", s => Service(s, u => u with { Unit = "nginx\u200B.service" })),
+        ["unit active state too long"] = ("system.services[1].active_state", s => Service(s, u => u with { ActiveState = new string('a', SampleLimits.MaxHealthTextLength + 1) })),
+        ["unit sub state with an escape"] = ("system.services[1].sub_state", s => Service(s, u => u with { SubState = "\u001b[2Jdead" })),
+        ["unit restarts negative"] = ("system.services[1].restarts", s => Service(s, u => u with { Restarts = -1 })),
+        ["units over their limit"] = ("system.services", s => System(s, m => m with { Services = [.. Enumerable.Range(0, SampleLimits.MaxServices + 1).Select(i => new ServiceState { Unit = $"u{i}.service" })] })),
         ["check that is null"] = ("network[1]", s => s with { Network = [s.Network![0], null!] }),
         ["check with neither host nor url"] = ("network[0]", s => Check(s, c => c with { Host = null })),
         ["check with both host and url"] = ("network[0]", s => Check(s, c => c with { Url = "https://example.org" })),
@@ -141,6 +169,30 @@ public sealed class SampleValidatorTests
         ["detail lists empty"] = s => System(s, m => m with { Disks = [], DiskIo = [], Interfaces = [] }),
         ["boot time 5 minutes ahead"] = s => System(s, m => m with { BootTime = Now + SampleValidator.MaxClockSkew }),
         ["zero rates and load"] = s => System(s, m => m with { Load = new LoadAverage { Load1 = 0, Load5 = 0, Load15 = 0 }, UptimeSeconds = 0 }),
+        ["disks, arrays and units at their limits"] = s => System(s, m => m with
+        {
+            DiskHealth = new DiskHealth
+            {
+                Smart = [.. Enumerable.Range(0, SampleLimits.MaxSmartDisks).Select(i => new SmartDisk { Device = $"sd{i}" })],
+                Raid = [.. Enumerable.Range(0, SampleLimits.MaxRaidArrays).Select(i => new RaidArray { Name = $"md{i}" })],
+            },
+            Services = [.. Enumerable.Range(0, SampleLimits.MaxServices).Select(i => new ServiceState { Unit = $"u{i}.service" })],
+        }),
+        ["disk values at their edges"] = s => Smart(s, d => d with
+        {
+            Model = new string('m', SampleLimits.MaxHealthTextLength), TemperatureCelsius = -60, PowerOnHours = 0, PercentageUsed = 255, Healthy = false,
+        }),
+        ["disk of only a name"] = s => Smart(s, d => new SmartDisk { Device = d.Device }),
+        ["array of every state"] = s => System(s, m => m with
+        {
+            DiskHealth = m.DiskHealth! with
+            {
+                Raid = [.. new[] { "healthy", "degraded", "recovering", "inactive" }.Select((state, i) => new RaidArray { Name = $"md{i}", State = state, TotalDisks = 2, FailedDisks = 2, RecoveryPercent = 100 })],
+            },
+        }),
+        ["unit name at its length limit"] = s => Service(s, u => u with { Unit = new string('u', SampleLimits.MaxUnitNameLength - 8) + ".service" }),
+        ["disk health and services absent"] = s => System(s, m => m with { DiskHealth = null, Services = null }),
+        ["disk health empty"] = s => System(s, m => m with { DiskHealth = new DiskHealth(), Services = [] }),
         ["network absent"] = s => s with { Network = null },
         ["network empty"] = s => s with { Network = [] },
         ["checks at their limit"] = s => s with { Network = [.. Enumerable.Repeat(s.Network![0], SampleValidator.MaxNetworkChecks)] },
@@ -329,7 +381,7 @@ public sealed class SampleValidatorTests
         Assert.Equal(valid, SampleValidator.IsValidAgentId(agentId));
     }
 
-    private static MetricsReport Valid() => Samples.Detailed("web-01", Now.AddSeconds(-5));
+    private static MetricsReport Valid() => HealthSamples.With(Samples.Detailed("web-01", Now.AddSeconds(-5)));
 
     private static Dictionary<string, string[]> Validate(MetricsReport sample, DateTimeOffset? oldest = null)
     {
@@ -352,6 +404,15 @@ public sealed class SampleValidatorTests
 
     private static MetricsReport Interface(MetricsReport sample, Func<InterfaceMetrics, InterfaceMetrics> edit) =>
         System(sample, m => m with { Interfaces = [edit(m.Interfaces![0])] });
+
+    private static MetricsReport Smart(MetricsReport sample, Func<SmartDisk, SmartDisk> edit) =>
+        System(sample, m => m with { DiskHealth = m.DiskHealth! with { Smart = [m.DiskHealth.Smart![0], edit(m.DiskHealth.Smart[1])] } });
+
+    private static MetricsReport Raid(MetricsReport sample, Func<RaidArray, RaidArray> edit) =>
+        System(sample, m => m with { DiskHealth = m.DiskHealth! with { Raid = [edit(m.DiskHealth.Raid![0])] } });
+
+    private static MetricsReport Service(MetricsReport sample, Func<ServiceState, ServiceState> edit) =>
+        System(sample, m => m with { Services = [m.Services![0], edit(m.Services[1])] });
 
     private static MetricsReport Check(MetricsReport sample, Func<NetworkCheck, NetworkCheck> edit) =>
         sample with { Network = [edit(sample.Network![0]), sample.Network[1]] };

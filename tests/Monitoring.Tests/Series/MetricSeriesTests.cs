@@ -1,4 +1,5 @@
 using Monitoring.Abstractions;
+using Monitoring.Abstractions.Alerting;
 
 namespace Monitoring.Tests.Series;
 
@@ -35,6 +36,41 @@ public sealed class MetricSeriesTests
         Assert.Equal(3, series["agent.spool_depth"]);
         Assert.Equal(2, series["agent.spool_memory_samples"]);
         Assert.Equal(-1.5, series["agent.clock_offset_ms"]);
+    }
+
+    [Fact]
+    public void Disk_health_and_services_are_named_by_disk_array_and_unit_with_flags_as_one_or_zero()
+    {
+        var series = MetricSeries.Flatten(HealthSamples.With(Samples.Sample("a", Samples.RecentTime()), diskFailing: true, serviceFailed: true)).ToDictionary();
+
+        Assert.Equal(0, series["smart[sda].healthy"]);
+        Assert.Equal(34, series["smart[sda].temperature_celsius"]);
+        Assert.Equal(33906, series["smart[sda].power_on_hours"]);
+        Assert.Equal(1864, series["smart[sda].reallocated_sectors"]);
+        Assert.Equal(2, series["smart[sda].pending_sectors"]);
+        Assert.False(series.ContainsKey("smart[sda].percentage_used"));
+        Assert.Equal(1, series["smart[nvme0].healthy"]);
+        Assert.Equal(3, series["smart[nvme0].percentage_used"]);
+        Assert.False(series.ContainsKey("smart[nvme0].reallocated_sectors"));
+        Assert.Equal(1, series["raid[md0].degraded"]);
+        Assert.Equal(1, series["raid[md0].failed_disks"]);
+        Assert.Equal(2, series["raid[md0].total_disks"]);
+        Assert.Equal(17.3, series["raid[md0].recovery_percent"]);
+        Assert.Equal((1, 0, 2), (series["service[nginx.service].active"], series["service[nginx.service].failed"], series["service[nginx.service].restarts"]));
+        Assert.Equal((0, 1), (series["service[backup.service].active"], series["service[backup.service].failed"]));
+    }
+
+    [Fact]
+    public void Every_disk_health_and_service_series_is_a_metric_alert_rules_accept()
+    {
+        var names = MetricSeries.Flatten(HealthSamples.With(Samples.Sample("a", Samples.RecentTime()))).Select(pair => pair.Key)
+            .Where(name => name.StartsWith("smart[", StringComparison.Ordinal) || name.StartsWith("raid[", StringComparison.Ordinal) || name.StartsWith("service[", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Equal(19, names.Count);
+        Assert.All(names, name => Assert.True(AlertRuleValidator.IsKnownMetric(name), name));
+        Assert.All(["smart[*].healthy", "raid[*].degraded", "service[*].active", "service[*].restarts"], glob => Assert.True(AlertRuleValidator.IsKnownMetric(glob), glob));
+        Assert.False(AlertRuleValidator.IsKnownMetric("service[*].color"));
     }
 
     [Fact]
