@@ -287,7 +287,7 @@ public static partial class AlertRuleValidator
         |disk\[[^\[\]]+\]\.(total|used|free|percent|inodes_percent)
         |diskio\[[^\[\]]+\]\.(read|write)_bytes_per_sec
         |net\[[^\[\]]+\]\.(rx|tx)_(bytes|packets|errors|drops)_per_sec
-        |agent\.(spool_depth|oldest_unsent_seconds|dropped_total|rejected_total|clock_offset_ms)
+        |agent\.(spool_depth|spool_memory_samples|oldest_unsent_seconds|dropped_total|rejected_total|clock_offset_ms)
         |check\[[^\[\]]+\]\.(latency_ms|reachable)
         |smart\[[^\[\]]+\]\.(healthy|temperature_celsius|power_on_hours|reallocated_sectors|pending_sectors|percentage_used)
         |raid\[[^\[\]]+\]\.(degraded|failed_disks|total_disks|recovery_percent)

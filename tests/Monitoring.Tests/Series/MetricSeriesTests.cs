@@ -61,6 +61,15 @@ public sealed class MetricSeriesTests
     }
 
     [Fact]
+    public void Every_series_of_a_detailed_sample_is_a_metric_alert_rules_accept()
+    {
+        var names = MetricSeries.Flatten(Samples.Detailed("a", Samples.RecentTime())).Select(pair => pair.Key).ToList();
+
+        Assert.Contains("agent.spool_memory_samples", names);
+        Assert.All(names, name => Assert.True(AlertRuleValidator.IsKnownMetric(name), name));
+    }
+
+    [Fact]
     public void Every_disk_health_and_service_series_is_a_metric_alert_rules_accept()
     {
         var names = MetricSeries.Flatten(HealthSamples.With(Samples.Sample("a", Samples.RecentTime()))).Select(pair => pair.Key)
