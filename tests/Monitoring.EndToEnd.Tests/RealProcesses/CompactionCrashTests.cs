@@ -142,7 +142,13 @@ public sealed class CompactionCrashTests
             ["History__CompactionDelay"] = "00:00:00",
             ["History__CompactionInterval"] = "00:00:00.020",
         });
-        var apiProcess = services.Start("Monitoring.Api", new Dictionary<string, string>(cluster) { ["ASPNETCORE_URLS"] = api.BaseAddress!.ToString().TrimEnd('/') });
+        var apiProcess = services.Start("Monitoring.Api", new Dictionary<string, string>(cluster)
+        {
+            ["ASPNETCORE_URLS"] = api.BaseAddress!.ToString().TrimEnd('/'),
+            // Two days per agent sent at once, far over an agent's default rate: this test is about compaction.
+            ["RateLimits__IngestSamplesPerSecond"] = "1000000",
+            ["RateLimits__IngestBurstSamples"] = "10000000",
+        });
         await Eventually.GetAsync("the API answers /health", StartTimeout, async cancellation =>
             await api.GetAsync(new Uri("/health", UriKind.Relative), cancellation) is { IsSuccessStatusCode: true } response ? response : null,
             services.ThrowIfAnyExited);

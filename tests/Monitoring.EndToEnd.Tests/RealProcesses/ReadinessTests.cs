@@ -61,7 +61,13 @@ public sealed class ReadinessTests
         var ports = Loopback.FreePorts(4);
         using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Text(ports[3])}"), Timeout = TimeSpan.FromSeconds(60) };
         var silo = services.Start("Monitoring.Silo", Silo(ports, Path.Combine(services.Folder, "monitoring.db")));
-        services.Start("Monitoring.Api", new Dictionary<string, string>(Cluster(ports)) { ["ASPNETCORE_URLS"] = api.BaseAddress.ToString().TrimEnd('/') });
+        services.Start("Monitoring.Api", new Dictionary<string, string>(Cluster(ports))
+        {
+            ["ASPNETCORE_URLS"] = api.BaseAddress.ToString().TrimEnd('/'),
+            // Eight agents backfilling as fast as they can, far over an agent's default rate: this test is about the silo's death.
+            ["RateLimits__IngestSamplesPerSecond"] = "1000000",
+            ["RateLimits__IngestBurstSamples"] = "10000000",
+        });
         await StatusAsync(api, "/health", HttpStatusCode.OK, StartTimeout, services);
 
         var answers = new ConcurrentBag<(DateTimeOffset Sent, TimeSpan Took, HttpStatusCode? Status)>();
