@@ -43,7 +43,7 @@ start silo "$(out Monitoring.Silo)" Monitoring.Silo.dll "${cluster[@]}" \
   Alerting__Receivers__0__Url="http://127.0.0.1:$sink_port/hook"
 wait_healthy silo "http://127.0.0.1:$silo_port/health"
 api_port="$(free_port)"
-start api "$(out Monitoring.Api)" Monitoring.Api.dll "${cluster[@]}" ASPNETCORE_URLS="http://127.0.0.1:$api_port"
+start api "$(out Monitoring.Api)" Monitoring.Api.dll "${cluster[@]}" "${no_rate_limits[@]}" ASPNETCORE_URLS="http://127.0.0.1:$api_port"
 wait_healthy api "http://127.0.0.1:$api_port/health"
 
 report="$results/alerting-$stamp.txt"

@@ -34,8 +34,7 @@ start silo "$(out Monitoring.Silo)" Monitoring.Silo.dll "${cluster[@]}" \
   ConnectionStrings__monitoring="Data Source=$work/monitoring.db" ASPNETCORE_URLS="http://127.0.0.1:$silo_port"
 wait_healthy silo "http://127.0.0.1:$silo_port/health"
 api_port="$(free_port)"
-# The Release output has no static web assets manifest: the API serves wwwroot/ from its project folder.
-start api "$root/Monitoring.Api" "$(out Monitoring.Api)/Monitoring.Api.dll" "${cluster[@]}" ASPNETCORE_URLS="http://127.0.0.1:$api_port"
+start api "$(out Monitoring.Api)" Monitoring.Api.dll "${cluster[@]}" "${no_rate_limits[@]}" ASPNETCORE_URLS="http://127.0.0.1:$api_port"
 wait_healthy api "http://127.0.0.1:$api_port/health"
 
 report="$results/dashboard-$stamp.txt"

@@ -59,7 +59,7 @@ start silo "$(out Monitoring.Silo)" Monitoring.Silo.dll "${cluster[@]}" Retentio
   ConnectionStrings__monitoring="Data Source=$db" ASPNETCORE_URLS="http://127.0.0.1:$silo_port"
 wait_healthy silo "http://127.0.0.1:$silo_port/health"
 api_port="$(free_port)"
-start api "$(out Monitoring.Api)" Monitoring.Api.dll "${cluster[@]}" ASPNETCORE_URLS="http://127.0.0.1:$api_port"
+start api "$(out Monitoring.Api)" Monitoring.Api.dll "${cluster[@]}" "${no_rate_limits[@]}" ASPNETCORE_URLS="http://127.0.0.1:$api_port"
 wait_healthy api "http://127.0.0.1:$api_port/health"
 
 report="$results/history-$stamp.txt"

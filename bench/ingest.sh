@@ -80,6 +80,8 @@ wait_ingest_works() {
 }
 
 projects=(bench/Monitoring.Bench.Baseline bench/Monitoring.Bench.Load)
+# Reads come from one address at full speed, far over a caller's query rate; writes keep the API's defaults.
+[[ $get_latest -eq 1 ]] && product_env+=("${no_rate_limits[@]}")
 if [[ $standin -eq 0 ]]; then
   if [[ ! -d "$root/Monitoring.Api" || ! -d "$root/Monitoring.Silo" ]]; then
     echo "ingest.sh: Monitoring.Api and Monitoring.Silo are not in this tree; use --standin to test the harness alone" >&2
