@@ -77,11 +77,21 @@ public static class RateLimits
         return builder;
     }
 
+    /// <summary>The answer to a sample over its agent's rate: <c>429</c> with <c>Retry-After</c>, nothing stored.</summary>
+    public static ProblemHttpResult TooManySamples(HttpContext context, string agentId, TimeSpan retryAfter)
+    {
+        var seconds = SetRetryAfter(context, retryAfter);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many samples",
+            detail: string.Create(CultureInfo.InvariantCulture, $"Agent '{agentId}' sends more samples than RateLimits:IngestSamplesPerSecond allows; nothing was stored. Retry after {seconds} s."));
+    }
+
     /// <summary>Answers <c>429</c> as ProblemDetails with a <c>Retry-After</c> of whole seconds.</summary>
-    public static ValueTask RejectAsync(HttpContext context, TimeSpan retryAfter, string detail)
+    private static ValueTask RejectAsync(HttpContext context, TimeSpan retryAfter, string detail)
     {
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        SetRetryAfter(context, retryAfter);
         return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
@@ -89,19 +99,16 @@ public static class RateLimits
         });
     }
 
-    /// <summary>The answer to a sample over its agent's rate: <c>429</c> with <c>Retry-After</c>, nothing stored.</summary>
-    public static ProblemHttpResult TooManySamples(HttpContext context, string agentId, TimeSpan retryAfter)
+    /// <summary>Sets <c>Retry-After</c> to whole seconds, at least one; returns them.</summary>
+    private static int SetRetryAfter(HttpContext context, TimeSpan retryAfter)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many samples",
-            detail: string.Create(CultureInfo.InvariantCulture, $"Agent '{agentId}' sends more samples than RateLimits:IngestSamplesPerSecond allows; nothing was stored. Retry after {seconds} s."));
+        return seconds;
     }
 
     /// <summary>Who is asking: the access token's name once tokens are configured, else the client's address.</summary>
-    internal static string Caller(HttpContext context) =>
+    private static string Caller(HttpContext context) =>
         context.User.ActingName() is { } name ? "token:" + name : "address:" + context.Connection.RemoteIpAddress;
 }
 
