@@ -30,6 +30,7 @@ public static class MetricsApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         var reportBatch = api.MapPost("batch", ReportBatch).WithName("ReportMetricsBatch").WithSummary("Accept up to 1000 samples, all or none; 200 once all are durable.")
+            .Accepts<MetricsReport[]>("application/json")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         if (AgentAuthentication.IsRequired(app.ServiceProvider))
@@ -77,11 +78,12 @@ public static class MetricsApi
     }
 
     public static async Task<Results<Ok<IngestAccepted>, ValidationProblem, ProblemHttpResult>> ReportBatch(
-        MetricsReport[] samples, HttpContext context, IOptions<AgentAuthOptions> auth, IGrainFactory grains, LiveFeed live, RawRetention retention, IngestLimiter limiter, TimeProvider time)
+        SampleBatch batch, HttpContext context, IOptions<AgentAuthOptions> auth, IGrainFactory grains, LiveFeed live, RawRetention retention, IngestLimiter limiter, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
-        if (samples.Length is 0 or > MaxBatchSamples)
+        var samples = batch.Samples ?? [];
+        if (batch.Samples is null || samples.Length == 0)
         {
             errors["body"] = [$"A batch holds 1 to {MaxBatchSamples} samples."];
         }

@@ -227,6 +227,29 @@ public abstract class ValidationTests(ApiTopology fixture)
     }
 
     [Fact]
+    public async Task A_batch_of_more_than_a_thousand_samples_is_refused_by_its_count_before_it_is_parsed()
+    {
+        // Each element would fail to parse (agent_id is not a string): the answer shows the count was checked first.
+        var body = $"[{string.Join(",", Enumerable.Repeat("{\"agent_id\": 5}", 1001))}]";
+
+        var response = await _http.PostRawAsync("/api/v1/metrics/batch", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.ReadJsonAsync()).GetProperty("errors");
+        Assert.Equal("A batch holds 1 to 1000 samples.", Assert.Single(errors.GetProperty("body").EnumerateArray()).GetString());
+    }
+
+    [Fact]
+    public async Task A_batch_not_sent_as_JSON_is_415_and_one_over_one_MiB_is_413()
+    {
+        var plain = await _http.PostRawAsync("/api/v1/metrics/batch", "[]", "text/plain");
+        var large = await _http.PostRawAsync("/api/v1/metrics/batch", $"[\"{new string('n', 1024 * 1024)}\"]");
+
+        Assert.Equal((HttpStatusCode.UnsupportedMediaType, "application/problem+json"), (plain.StatusCode, plain.Content.Headers.ContentType?.MediaType));
+        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "application/problem+json"), (large.StatusCode, large.Content.Headers.ContentType?.MediaType));
+    }
+
+    [Fact]
     public async Task Body_over_one_MiB_is_413_problem_and_nothing_is_stored()
     {
         var agentId = Samples.NewAgentId();
