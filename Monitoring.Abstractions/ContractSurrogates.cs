@@ -47,7 +47,9 @@ public readonly record struct SystemMetricsSurrogate(
     [property: Id(8)] IReadOnlyList<DiskIoMetrics>? DiskIo,
     [property: Id(9)] IReadOnlyList<InterfaceMetrics>? Interfaces,
     [property: Id(10)] double? UptimeSeconds,
-    [property: Id(11)] DateTimeOffset? BootTime);
+    [property: Id(11)] DateTimeOffset? BootTime,
+    [property: Id(12)] SensorMetrics? Sensors,
+    [property: Id(13)] TopProcesses? Processes);
 
 [RegisterConverter]
 public sealed class SystemMetricsConverter : IConverter<SystemMetrics, SystemMetricsSurrogate>
@@ -66,11 +68,13 @@ public sealed class SystemMetricsConverter : IConverter<SystemMetrics, SystemMet
         Interfaces = surrogate.Interfaces,
         UptimeSeconds = surrogate.UptimeSeconds,
         BootTime = surrogate.BootTime,
+        Sensors = surrogate.Sensors,
+        Processes = surrogate.Processes,
     };
 
     public SystemMetricsSurrogate ConvertToSurrogate(in SystemMetrics value) =>
         new(value.Timestamp, value.CpuPercent, value.Memory, value.Disk, value.Cpu, value.Load, value.Swap, value.Disks,
-            value.DiskIo, value.Interfaces, value.UptimeSeconds, value.BootTime);
+            value.DiskIo, value.Interfaces, value.UptimeSeconds, value.BootTime, value.Sensors, value.Processes);
 }
 
 [GenerateSerializer, Immutable, Alias("Monitoring.MemoryMetrics")]

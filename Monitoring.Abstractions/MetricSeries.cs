@@ -8,7 +8,9 @@ namespace Monitoring.Abstractions;
 /// rules and the dashboard. Headline values keep the seed's names (<c>cpu_percent</c>, <c>memory.percent</c>,
 /// <c>disk.percent</c>); values of one of several things name it in brackets: <c>cpu.core[0]</c>,
 /// <c>disk[/home].percent</c>, <c>diskio[sda].read_bytes_per_sec</c>, <c>net[eth0].rx_bytes_per_sec</c>,
-/// <c>check[db.internal:5432].latency_ms</c>, <c>check[https://example.org/health].reachable</c> (1 or 0).
+/// <c>check[db.internal:5432].latency_ms</c>, <c>check[https://example.org/health].reachable</c> (1 or 0),
+/// <c>temp[coretemp/Package id 0].celsius</c>, <c>fan[nct6798/fan2].rpm</c>. Top processes are no series: their names
+/// are too many and too short-lived.
 /// </summary>
 public static class MetricSeries
 {
@@ -129,6 +131,25 @@ public static class MetricSeries
                 Add(prefix + "rx_drops_per_sec", nic.RxDropsPerSec);
                 Add(prefix + "tx_drops_per_sec", nic.TxDropsPerSec);
             }
+
+            if (system.Sensors is { } sensors)
+            {
+                foreach (var temperature in sensors.Temperatures ?? [])
+                {
+                    Add($"temp[{temperature.Name}].celsius", temperature.Celsius);
+                }
+
+                foreach (var fan in sensors.Fans ?? [])
+                {
+                    Add($"fan[{fan.Name}].rpm", fan.Rpm);
+                }
+
+                Add("cpu.frequency_mhz", sensors.CpuFrequencyMhz);
+                Add("cpu.throttle_count", sensors.CpuThrottleCount);
+                Add("cpu.package_throttle_count", sensors.PackageThrottleCount);
+            }
+
+            Add("processes.total", system.Processes?.Total);
         }
 
         if (sample.Agent is { } agent)

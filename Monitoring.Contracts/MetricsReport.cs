@@ -67,6 +67,12 @@ public sealed record SystemMetrics
 
     [JsonPropertyName("boot_time")]
     public DateTimeOffset? BootTime { get; init; }
+
+    [JsonPropertyName("sensors")]
+    public SensorMetrics? Sensors { get; init; }
+
+    [JsonPropertyName("processes")]
+    public TopProcesses? Processes { get; init; }
 }
 
 /// <summary>CPU detail beyond the seed's <c>cpu_percent</c>: every value a percent of the interval between two collections.</summary>

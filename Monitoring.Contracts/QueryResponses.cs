@@ -202,4 +202,8 @@ public sealed record LiveSample
 
     [JsonPropertyName("agent")]
     public AgentHealth? Agent { get; init; }
+
+    /// <summary>The sample's top processes, for a subscription to one agent.</summary>
+    [JsonPropertyName("processes")]
+    public TopProcesses? Processes { get; init; }
 }

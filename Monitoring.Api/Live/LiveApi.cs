@@ -60,6 +60,7 @@ public static class LiveApi
             Series = series,
             Network = detailed ? sample.Network : null,
             Agent = detailed ? sample.Agent : null,
+            Processes = detailed ? sample.System?.Processes : null,
         };
     }
 }

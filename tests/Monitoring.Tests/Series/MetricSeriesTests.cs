@@ -38,6 +38,38 @@ public sealed class MetricSeriesTests
     }
 
     [Fact]
+    public void Sensors_are_named_by_their_kernel_label_and_the_cpu_figures_join_the_cpu_series()
+    {
+        var series = MetricSeries.Flatten(Samples.Detailed("a", Samples.RecentTime())).ToDictionary();
+
+        Assert.Equal(54, series["temp[coretemp/Package id 0].celsius"]);
+        Assert.Equal(27.8, series["temp[acpitz/temp1].celsius"]);
+        Assert.Equal(1150, series["fan[nct6798/fan2].rpm"]);
+        Assert.Equal(1975, series["cpu.frequency_mhz"]);
+        Assert.Equal(3, series["cpu.throttle_count"]);
+        Assert.Equal(1, series["cpu.package_throttle_count"]);
+        Assert.DoesNotContain(series.Keys, key => key.Contains("_celsius", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Top_processes_are_shown_but_only_their_count_is_a_series()
+    {
+        var series = MetricSeries.Flatten(Samples.Detailed("a", Samples.RecentTime())).ToDictionary();
+
+        Assert.Equal(213, series["processes.total"]);
+        Assert.DoesNotContain(series.Keys, key => key.Contains("postgres", StringComparison.Ordinal) || key.Contains("1234", StringComparison.Ordinal));
+        Assert.Single(series.Keys, key => key.StartsWith("processes", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Seed_shaped_sample_has_no_sensor_or_process_series()
+    {
+        var series = MetricSeries.Flatten(Samples.Sample("a", Samples.RecentTime())).ToDictionary();
+
+        Assert.DoesNotContain(series.Keys, key => key.StartsWith("temp[", StringComparison.Ordinal) || key.StartsWith("fan[", StringComparison.Ordinal) || key.StartsWith("processes", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Down_check_is_unreachable()
     {
         var sample = Samples.Sample("a", Samples.RecentTime()) with
