@@ -10,6 +10,8 @@ namespace Monitoring.Agent.Collectors;
 /// <summary>Collects a sample at start and then every interval, and hands it to the queue without waiting for the server.</summary>
 internal sealed class CollectionService(
     SystemCollector collector,
+    SensorCollector sensors,
+    ProcessCollector processes,
     NetworkChecker checker,
     ISampleQueue queue,
     AgentHealthStamp health,
@@ -38,7 +40,13 @@ internal sealed class CollectionService(
         using var activity = AgentTelemetry.ActivitySource.StartActivity("collect sample");
         var settings = options.Value;
         var network = checker.CheckAllAsync(cancellationToken);
-        var system = await collector.CollectAsync(cancellationToken);
+        var sensorsRead = sensors.CollectAsync(cancellationToken);
+        var processesRead = processes.CollectAsync(cancellationToken);
+        var system = await collector.CollectAsync(cancellationToken) with
+        {
+            Sensors = await sensorsRead,
+            Processes = await processesRead,
+        };
         return new MetricsReport
         {
             AgentId = settings.AgentId,

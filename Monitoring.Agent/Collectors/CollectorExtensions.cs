@@ -12,6 +12,9 @@ internal static class CollectorExtensions
         services.TryAddSingleton<AgentTelemetry>();
         services.TryAddSingleton(SystemSources.Linux);
         services.AddSingleton<SystemCollector>();
+        services.TryAddSingleton(SensorSources.Linux);
+        services.AddSingleton<SensorCollector>();
+        services.AddSingleton<ProcessCollector>();
         services.AddSingleton<NetworkChecker>();
         services.TryAddSingleton<IcmpEcho>(NetworkChecker.Echo);
 
