@@ -51,7 +51,7 @@ public static partial class AlertRuleValidator
         }
         else if (!liveness && !IsKnownMetric(rule.Metric))
         {
-            Fail("metric", $"Unknown metric '{rule.Metric}'. Use a series name such as cpu_percent, memory.percent, disk[*].percent, load.load1, net[eth0].rx_bytes_per_sec, check[host:443].latency_ms, or {AgentDownMetric}.");
+            Fail("metric", $"Unknown metric '{rule.Metric}'. Use a series name such as cpu_percent, memory.percent, disk[*].percent, load.load1, net[eth0].rx_bytes_per_sec, check[host:443].latency_ms, temp[*].celsius, or {AgentDownMetric}.");
         }
 
         if (liveness)
@@ -287,8 +287,12 @@ public static partial class AlertRuleValidator
         |disk\[[^\[\]]+\]\.(total|used|free|percent|inodes_percent)
         |diskio\[[^\[\]]+\]\.(read|write)_bytes_per_sec
         |net\[[^\[\]]+\]\.(rx|tx)_(bytes|packets|errors|drops)_per_sec
-        |agent\.(spool_depth|oldest_unsent_seconds|dropped_total|rejected_total|clock_offset_ms)
-        |check\[[^\[\]]+\]\.(latency_ms|reachable))\z
+        |agent\.(spool_depth|spool_memory_samples|oldest_unsent_seconds|dropped_total|rejected_total|clock_offset_ms)
+        |check\[[^\[\]]+\]\.(latency_ms|reachable)
+        |temp\[[^\[\]]+\]\.celsius
+        |fan\[[^\[\]]+\]\.rpm
+        |cpu\.(frequency_mhz|throttle_count|package_throttle_count)
+        |processes\.total)\z
         """, RegexOptions.IgnorePatternWhitespace)]
     private static partial Regex KnownMetricPattern();
 }

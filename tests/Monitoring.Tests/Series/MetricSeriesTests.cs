@@ -1,4 +1,7 @@
 using Monitoring.Abstractions;
+using Monitoring.Abstractions.Alerting;
+using Monitoring.Contracts;
+using Monitoring.Silo.Alerts;
 
 namespace Monitoring.Tests.Series;
 
@@ -59,6 +62,40 @@ public sealed class MetricSeriesTests
         Assert.Equal(213, series["processes.total"]);
         Assert.DoesNotContain(series.Keys, key => key.Contains("postgres", StringComparison.Ordinal) || key.Contains("1234", StringComparison.Ordinal));
         Assert.Single(series.Keys, key => key.StartsWith("processes", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_series_of_a_detailed_sample_can_be_the_metric_of_an_alert_rule()
+    {
+        var series = MetricSeries.Flatten(Samples.Detailed("a", Samples.RecentTime())).Select(value => value.Key);
+
+        Assert.All(series, name => Assert.True(AlertRuleValidator.IsKnownMetric(name), $"{name} is no metric an alert rule accepts."));
+        Assert.True(AlertRuleValidator.IsKnownMetric("temp[*].celsius"));
+        Assert.True(AlertRuleValidator.IsKnownMetric("fan[*].rpm"));
+    }
+
+    [Fact]
+    public void A_rule_on_every_temperature_fires_once_for_each_hot_sensor()
+    {
+        var sample = Samples.Detailed("web-01", Samples.RecentTime());
+        var hot = sample with
+        {
+            System = sample.System! with
+            {
+                Sensors = sample.System.Sensors! with
+                {
+                    Temperatures = [.. sample.System.Sensors.Temperatures!, new TemperatureMetrics { Name = "coretemp/Core 4", Celsius = 97 }],
+                },
+            },
+        };
+        var rules = CompiledRuleSet.From([new AlertRule { Id = "too-hot", Name = "Too hot", Metric = "temp[*].celsius", Comparator = ">", Threshold = 50, Severity = "warning" }]);
+        var evaluator = new AlertEvaluator(new AgentAlertState(), new AlertingOptions());
+
+        evaluator.OnSample(rules, "web-01", "web server", MetricSeries.Flatten(hot).ToDictionary(), hot.Timestamp!.Value);
+
+        Assert.Equal(
+            ["temp[coretemp/Core 4].celsius", "temp[coretemp/Package id 0].celsius"],
+            evaluator.State.Alerts.Values.Where(alert => alert.State == AlertState.Firing).Select(alert => alert.Series).Order(StringComparer.Ordinal));
     }
 
     [Fact]
