@@ -24,21 +24,34 @@ internal static class HwmonReading
             return (temperatures, fans);
         }
 
-        var chips = Directory.GetDirectories(directory)
-            .Select(path => (Path: path, Name: ReadText(Path.Combine(path, "name"))))
-            .Where(chip => !string.IsNullOrEmpty(chip.Name))
-            .OrderBy(chip => IndexOf(Path.GetFileName(chip.Path)))
-            .ThenBy(chip => chip.Path, StringComparer.Ordinal)
-            .ToList();
-        var shared = chips.GroupBy(chip => chip.Name, StringComparer.Ordinal).Where(group => group.Count() > 1).Select(group => group.Key).ToHashSet(StringComparer.Ordinal);
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (path, name) in chips)
+        var chips = new List<Chip>();
+        foreach (var path in Directory.GetDirectories(directory))
         {
-            var chip = shared.Contains(name!) ? $"{name}@{DeviceOf(path)}" : name!;
-            foreach (var (input, index) in Inputs(path, "temp"))
+            if (ReadText(Path.Combine(path, "name")) is { Length: > 0 } name)
+            {
+                chips.Add(new Chip(path, name, IndexOf(Path.GetFileName(path))));
+            }
+        }
+
+        chips.Sort(static (a, b) => a.Index != b.Index ? a.Index.CompareTo(b.Index) : string.CompareOrdinal(a.Path, b.Path));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var shared = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chip in chips)
+        {
+            if (!seen.Add(chip.Name))
+            {
+                shared.Add(chip.Name);
+            }
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (path, name, _) in chips)
+        {
+            var chip = shared.Contains(name) ? $"{name}@{DeviceOf(path)}" : name;
+            foreach (var index in Inputs(path, "temp"))
             {
                 if (temperatures.Count < SampleLimits.MaxTemperatures
-                    && Value(path, input, skipped) is { } millidegrees
+                    && Value(path, $"temp{index}_input", skipped) is { } millidegrees
                     && UniqueName(chip, path, "temp", index, names) is { } sensor)
                 {
                     temperatures.Add(new TemperatureMetrics
@@ -51,10 +64,10 @@ internal static class HwmonReading
                 }
             }
 
-            foreach (var (input, index) in Inputs(path, "fan"))
+            foreach (var index in Inputs(path, "fan"))
             {
                 if (fans.Count < SampleLimits.MaxFans
-                    && Value(path, input, skipped) is { } rpm
+                    && Value(path, $"fan{index}_input", skipped) is { } rpm
                     && UniqueName(chip, path, "fan", index, names) is { } sensor)
                 {
                     fans.Add(new FanMetrics { Name = sensor, Rpm = rpm });
@@ -65,13 +78,22 @@ internal static class HwmonReading
         return (temperatures, fans);
     }
 
-    /// <summary>The <c>{kind}N_input</c> files of a chip, by N.</summary>
-    private static IEnumerable<(string Input, int Index)> Inputs(string chip, string kind) =>
-        Directory.EnumerateFiles(chip, $"{kind}*_input")
-            .Select(Path.GetFileName)
-            .Select(input => (Input: input!, Index: ParseIndex(input.AsSpan(kind.Length, input!.Length - kind.Length - "_input".Length))))
-            .Where(input => input.Index >= 0)
-            .OrderBy(input => input.Index);
+    /// <summary>N of each <c>{kind}N_input</c> file of a chip, in order.</summary>
+    private static List<int> Inputs(string chip, string kind)
+    {
+        var indexes = new List<int>();
+        foreach (var path in Directory.EnumerateFiles(chip, $"{kind}*_input"))
+        {
+            var input = Path.GetFileName(path.AsSpan());
+            if (ParseIndex(input[kind.Length..^"_input".Length]) is >= 0 and var index)
+            {
+                indexes.Add(index);
+            }
+        }
+
+        indexes.Sort();
+        return indexes;
+    }
 
     /// <summary><c>chip/label</c>, made safe and short enough to send; null when an earlier input already has the name.</summary>
     private static string? UniqueName(string chip, string path, string kind, int index, HashSet<string> names)
@@ -145,4 +167,6 @@ internal static class HwmonReading
 
     private static int ParseIndex(ReadOnlySpan<char> digits) =>
         int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : -1;
+
+    private sealed record Chip(string Path, string Name, int Index);
 }

@@ -93,31 +93,64 @@ internal sealed class ProcessTable(long timestamp, Dictionary<int, ProcessEntry>
     /// </summary>
     public TopProcesses Top(ProcessTable earlier, double seconds, long ticksPerSecond, long pageSize, int count)
     {
-        var usage = new List<(int Pid, ProcessEntry Process, double CpuPercent, long RssBytes)>(processes.Count);
+        var byCpu = new List<ProcessUsage>(count + 1);
+        var byMemory = new List<ProcessUsage>(count + 1);
         foreach (var (pid, process) in processes)
         {
             var ticks = earlier.Processes.TryGetValue(pid, out var before) && before.StartTime == process.StartTime
                 ? Counter.Delta(before.CpuTicks, process.CpuTicks, 64)
                 : process.CpuTicks;
             var percent = seconds > 0 ? Math.Round(ticks / (double)ticksPerSecond / seconds * 100, 1) : 0;
-            usage.Add((pid, process, Math.Min(percent, SampleLimits.MaxProcessCpuPercent), process.ResidentPages * pageSize));
+            var usage = new ProcessUsage(pid, process.Name, Math.Min(percent, SampleLimits.MaxProcessCpuPercent), process.ResidentPages * pageSize);
+            if (usage.CpuPercent > 0)
+            {
+                Insert(byCpu, usage, count, static (a, b) => a.CpuPercent != b.CpuPercent ? a.CpuPercent > b.CpuPercent : a.RssBytes != b.RssBytes ? a.RssBytes > b.RssBytes : a.Pid < b.Pid);
+            }
+
+            if (usage.RssBytes > 0)
+            {
+                Insert(byMemory, usage, count, static (a, b) => a.RssBytes != b.RssBytes ? a.RssBytes > b.RssBytes : a.CpuPercent != b.CpuPercent ? a.CpuPercent > b.CpuPercent : a.Pid < b.Pid);
+            }
         }
 
-        return new TopProcesses
-        {
-            Total = processes.Count,
-            ByCpu = [.. usage.Where(p => p.CpuPercent > 0).OrderByDescending(p => p.CpuPercent).ThenByDescending(p => p.RssBytes).ThenBy(p => p.Pid).Take(count).Select(Describe)],
-            ByMemory = [.. usage.Where(p => p.RssBytes > 0).OrderByDescending(p => p.RssBytes).ThenByDescending(p => p.CpuPercent).ThenBy(p => p.Pid).Take(count).Select(Describe)],
-        };
+        return new TopProcesses { Total = processes.Count, ByCpu = Describe(byCpu), ByMemory = Describe(byMemory) };
     }
 
-    private static ProcessMetrics Describe((int Pid, ProcessEntry Process, double CpuPercent, long RssBytes) usage) => new()
+    /// <summary>Keeps <paramref name="top"/> the first <paramref name="count"/> processes in order: a few comparisons per process, no sort of the whole table.</summary>
+    private static void Insert(List<ProcessUsage> top, ProcessUsage candidate, int count, Func<ProcessUsage, ProcessUsage, bool> before)
     {
-        Pid = usage.Pid,
-        Name = SafeName.Clean(usage.Process.Name, SampleLimits.MaxProcessNameLength),
-        CpuPercent = usage.CpuPercent,
-        RssBytes = usage.RssBytes,
-    };
+        var at = top.Count;
+        while (at > 0 && before(candidate, top[at - 1]))
+        {
+            at--;
+        }
+
+        if (at < count)
+        {
+            top.Insert(at, candidate);
+            if (top.Count > count)
+            {
+                top.RemoveAt(count);
+            }
+        }
+    }
+
+    private static ProcessMetrics[] Describe(List<ProcessUsage> top)
+    {
+        var described = new ProcessMetrics[top.Count];
+        for (var i = 0; i < described.Length; i++)
+        {
+            described[i] = new ProcessMetrics
+            {
+                Pid = top[i].Pid,
+                Name = SafeName.Clean(top[i].Name, SampleLimits.MaxProcessNameLength),
+                CpuPercent = top[i].CpuPercent,
+                RssBytes = top[i].RssBytes,
+            };
+        }
+
+        return described;
+    }
 
     private static bool IsPid(ReadOnlySpan<char> name)
     {
@@ -145,4 +178,6 @@ internal sealed class ProcessTable(long timestamp, Dictionary<int, ProcessEntry>
             return null;
         }
     }
+
+    private sealed record ProcessUsage(int Pid, string Name, double CpuPercent, long RssBytes);
 }

@@ -16,12 +16,14 @@ public sealed class BoundedPartTests
     public async Task A_read_past_its_time_limit_is_left_out_and_not_started_again_while_it_hangs()
     {
         var part = new BoundedPart("sensors", "SENSORS_TIMEOUT", Limit, _time, _logger);
+        using var started = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         var reads = 0;
         string? Read()
         {
             if (Interlocked.Increment(ref reads) == 1)
             {
+                started.Set();
                 release.Wait(TestContext.Current.CancellationToken);
             }
 
@@ -29,6 +31,7 @@ public sealed class BoundedPartTests
         }
 
         var hanging = part.ReadAsync(Read, TestContext.Current.CancellationToken);
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken), "The read never started.");
         _time.Advance(Limit - TimeSpan.FromTicks(1));
         Assert.False(hanging.IsCompleted);
         _time.Advance(TimeSpan.FromTicks(1));
