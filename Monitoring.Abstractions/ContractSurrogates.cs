@@ -48,6 +48,8 @@ public readonly record struct SystemMetricsSurrogate(
     [property: Id(9)] IReadOnlyList<InterfaceMetrics>? Interfaces,
     [property: Id(10)] double? UptimeSeconds,
     [property: Id(11)] DateTimeOffset? BootTime,
+    [property: Id(12)] SensorMetrics? Sensors,
+    [property: Id(13)] TopProcesses? Processes,
     [property: Id(14)] DiskHealth? DiskHealth,
     [property: Id(15)] IReadOnlyList<ServiceState>? Services);
 
@@ -68,13 +70,15 @@ public sealed class SystemMetricsConverter : IConverter<SystemMetrics, SystemMet
         Interfaces = surrogate.Interfaces,
         UptimeSeconds = surrogate.UptimeSeconds,
         BootTime = surrogate.BootTime,
+        Sensors = surrogate.Sensors,
+        Processes = surrogate.Processes,
         DiskHealth = surrogate.DiskHealth,
         Services = surrogate.Services,
     };
 
     public SystemMetricsSurrogate ConvertToSurrogate(in SystemMetrics value) =>
         new(value.Timestamp, value.CpuPercent, value.Memory, value.Disk, value.Cpu, value.Load, value.Swap, value.Disks,
-            value.DiskIo, value.Interfaces, value.UptimeSeconds, value.BootTime, value.DiskHealth, value.Services);
+            value.DiskIo, value.Interfaces, value.UptimeSeconds, value.BootTime, value.Sensors, value.Processes, value.DiskHealth, value.Services);
 }
 
 [GenerateSerializer, Immutable, Alias("Monitoring.MemoryMetrics")]

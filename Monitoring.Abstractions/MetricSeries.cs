@@ -9,7 +9,8 @@ namespace Monitoring.Abstractions;
 /// <c>disk.percent</c>); values of one of several things name it in brackets: <c>cpu.core[0]</c>,
 /// <c>disk[/home].percent</c>, <c>diskio[sda].read_bytes_per_sec</c>, <c>net[eth0].rx_bytes_per_sec</c>,
 /// <c>check[db.internal:5432].latency_ms</c>, <c>check[https://example.org/health].reachable</c> (1 or 0),
-/// <c>smart[sda].healthy</c>, <c>raid[md0].degraded</c>, <c>service[nginx.service].active</c>.
+/// <c>temp[coretemp/Package id 0].celsius</c>, <c>fan[nct6798/fan2].rpm</c>, <c>smart[sda].healthy</c>, <c>raid[md0].degraded</c>,
+/// <c>service[nginx.service].active</c>. Top processes are no series: their names are too many and too short-lived.
 /// </summary>
 public static class MetricSeries
 {
@@ -131,6 +132,24 @@ public static class MetricSeries
                 Add(prefix + "tx_drops_per_sec", nic.TxDropsPerSec);
             }
 
+            if (system.Sensors is { } sensors)
+            {
+                foreach (var temperature in sensors.Temperatures ?? [])
+                {
+                    Add($"temp[{temperature.Name}].celsius", temperature.Celsius);
+                }
+
+                foreach (var fan in sensors.Fans ?? [])
+                {
+                    Add($"fan[{fan.Name}].rpm", fan.Rpm);
+                }
+
+                Add("cpu.frequency_mhz", sensors.CpuFrequencyMhz);
+                Add("cpu.throttle_count", sensors.CpuThrottleCount);
+                Add("cpu.package_throttle_count", sensors.PackageThrottleCount);
+            }
+
+            Add("processes.total", system.Processes?.Total);
             DiskHealth(system, Add);
             Services(system, Add);
         }

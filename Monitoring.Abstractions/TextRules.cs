@@ -1,10 +1,8 @@
+using Monitoring.Contracts;
+
 namespace Monitoring.Abstractions;
 
-/// <summary>
-/// What a name or label may not hold: control characters (a newline makes a look-alike, an escape sequence rewrites a
-/// terminal) and the Unicode formatting characters that reorder or hide text (bidi embeddings, overrides and isolates,
-/// marks, zero-width characters), with which "web-01" and a name that only looks like it could be told apart by no one.
-/// </summary>
+/// <summary>What a name or label may not hold: the characters of <see cref="SampleText.IsUnsafe"/>, with which "web-01" and a name that only looks like it could be told apart by no one.</summary>
 public static class TextRules
 {
     public const string UnsafeMessage = "must not contain control characters or invisible formatting characters (bidi overrides, zero-width characters).";
@@ -13,7 +11,7 @@ public static class TextRules
     {
         foreach (var c in text ?? "")
         {
-            if (char.IsControl(c) || c is '\u061C' or '\u00AD' or '\uFEFF' or (>= '\u200B' and <= '\u200F') or (>= '\u202A' and <= '\u202E') or (>= '\u2060' and <= '\u2069'))
+            if (SampleText.IsUnsafe(c))
             {
                 return true;
             }

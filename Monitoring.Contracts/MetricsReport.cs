@@ -68,6 +68,12 @@ public sealed record SystemMetrics
     [JsonPropertyName("boot_time")]
     public DateTimeOffset? BootTime { get; init; }
 
+    [JsonPropertyName("sensors")]
+    public SensorMetrics? Sensors { get; init; }
+
+    [JsonPropertyName("processes")]
+    public TopProcesses? Processes { get; init; }
+
     /// <summary>S.M.A.R.T. of the disks and the state of the software RAID arrays.</summary>
     [JsonPropertyName("disk_health")]
     public DiskHealth? DiskHealth { get; init; }

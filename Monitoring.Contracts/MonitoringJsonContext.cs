@@ -34,4 +34,6 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(Silence))]
 [JsonSerializable(typeof(SilenceList))]
 [JsonSerializable(typeof(Acknowledgement))]
+[JsonSerializable(typeof(SensorMetrics))]
+[JsonSerializable(typeof(TopProcesses))]
 public sealed partial class MonitoringJsonContext : JsonSerializerContext;

@@ -202,6 +202,10 @@ public sealed record LiveSample
 
     [JsonPropertyName("agent")]
     public AgentHealth? Agent { get; init; }
+
+    /// <summary>The sample's top processes, for a subscription to one agent.</summary>
+    [JsonPropertyName("processes")]
+    public TopProcesses? Processes { get; init; }
 }
 
 /// <summary>Whether the API is open (no access token configured): the dashboard then warns that anyone can change alerting.</summary>

@@ -26,6 +26,21 @@ public static class SampleLimits
     /// <summary>Why the agent's spool refuses writes; the agent shortens longer reasons.</summary>
     public const int MaxSpoolErrorLength = 1024;
 
+    public const int MaxTemperatures = 512;
+    public const int MaxFans = 128;
+
+    /// <summary>A sensor's <c>chip/label</c> name.</summary>
+    public const int MaxSensorNameLength = 256;
+
+    /// <summary>Entries of each top-processes list (by CPU, by memory).</summary>
+    public const int MaxTopProcesses = 50;
+
+    /// <summary>The kernel's command names are at most 15 bytes (64 for kernel threads).</summary>
+    public const int MaxProcessNameLength = 256;
+
+    /// <summary>A process busy on every CPU of the largest host accepted.</summary>
+    public const double MaxProcessCpuPercent = 100.0 * MaxCpuCores;
+
     /// <summary>Disks with a S.M.A.R.T. reading, as many as block devices.</summary>
     public const int MaxSmartDisks = MaxBlockDevices;
 

@@ -51,7 +51,7 @@ public static partial class AlertRuleValidator
         }
         else if (!liveness && !IsKnownMetric(rule.Metric))
         {
-            Fail("metric", $"Unknown metric '{rule.Metric}'. Use a series name such as cpu_percent, memory.percent, disk[*].percent, load.load1, net[eth0].rx_bytes_per_sec, check[host:443].latency_ms, or {AgentDownMetric}.");
+            Fail("metric", $"Unknown metric '{rule.Metric}'. Use a series name such as cpu_percent, memory.percent, disk[*].percent, load.load1, net[eth0].rx_bytes_per_sec, check[host:443].latency_ms, temp[*].celsius, or {AgentDownMetric}.");
         }
 
         if (liveness)
@@ -289,6 +289,10 @@ public static partial class AlertRuleValidator
         |net\[[^\[\]]+\]\.(rx|tx)_(bytes|packets|errors|drops)_per_sec
         |agent\.(spool_depth|spool_memory_samples|oldest_unsent_seconds|dropped_total|rejected_total|clock_offset_ms)
         |check\[[^\[\]]+\]\.(latency_ms|reachable)
+        |temp\[[^\[\]]+\]\.celsius
+        |fan\[[^\[\]]+\]\.rpm
+        |cpu\.(frequency_mhz|throttle_count|package_throttle_count)
+        |processes\.total
         |smart\[[^\[\]]+\]\.(healthy|temperature_celsius|power_on_hours|reallocated_sectors|pending_sectors|percentage_used)
         |raid\[[^\[\]]+\]\.(degraded|failed_disks|total_disks|recovery_percent)
         |service\[[^\[\]]+\]\.(active|failed|restarts))\z

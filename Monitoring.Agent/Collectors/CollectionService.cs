@@ -12,6 +12,8 @@ namespace Monitoring.Agent.Collectors;
 /// <summary>Collects a sample at start and then every interval, and hands it to the queue without waiting for the server.</summary>
 internal sealed class CollectionService(
     SystemCollector collector,
+    SensorCollector sensors,
+    ProcessCollector processes,
     NetworkChecker checker,
     DiskHealthCollector diskHealth,
     ServiceCollector services,
@@ -46,7 +48,13 @@ internal sealed class CollectionService(
         // External commands run in the background: the sample takes their last completed reading and never waits for one.
         diskHealth.Refresh();
         services.Refresh();
-        var system = await collector.CollectAsync(cancellationToken);
+        var sensorsRead = sensors.CollectAsync(cancellationToken);
+        var processesRead = processes.CollectAsync(cancellationToken);
+        var system = await collector.CollectAsync(cancellationToken) with
+        {
+            Sensors = await sensorsRead,
+            Processes = await processesRead,
+        };
         var checks = await network;
         return new MetricsReport
         {

@@ -14,6 +14,9 @@ internal static class CollectorExtensions
         services.TryAddSingleton<AgentTelemetry>();
         services.TryAddSingleton(SystemSources.Linux);
         services.AddSingleton<SystemCollector>();
+        services.TryAddSingleton(SensorSources.Linux);
+        services.AddSingleton<SensorCollector>();
+        services.AddSingleton<ProcessCollector>();
         services.AddSingleton<NetworkChecker>();
         services.TryAddSingleton(DiskHealthSources.Linux);
         services.AddSingleton<DiskHealthCollector>();

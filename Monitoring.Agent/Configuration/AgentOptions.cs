@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Monitoring.Agent.Checks;
+using Monitoring.Contracts;
 
 namespace Monitoring.Agent.Configuration;
 
@@ -27,6 +28,10 @@ public sealed class AgentOptions
     public const string BackfillBatchSizeKey = "BACKFILL_BATCH_SIZE";
     public const string BackfillStartDelayKey = "BACKFILL_START_DELAY";
     public const string AgentTokenKey = "AGENT_TOKEN";
+    public const string SensorsEnabledKey = "SENSORS_ENABLED";
+    public const string SensorsTimeoutKey = "SENSORS_TIMEOUT";
+    public const string TopProcessesKey = "TOP_PROCESSES";
+    public const string ProcessesTimeoutKey = "PROCESSES_TIMEOUT";
     public const string SmartEnabledKey = "SMART_ENABLED";
     public const string SmartIntervalKey = "SMART_INTERVAL";
     public const string RaidEnabledKey = "RAID_ENABLED";
@@ -40,6 +45,7 @@ public sealed class AgentOptions
         SpoolDirectoryKey, SpoolMaxBytesKey, SpoolMaxAgeKey, SpoolMemoryBytesKey, RetryBaseDelayKey, RetryMaxDelayKey, RequestTimeoutKey,
         NetworkChecksKey, CheckTimeoutKey, BackfillRateKey, BackfillBatchSizeKey, BackfillStartDelayKey,
         AgentTokenKey,
+        SensorsEnabledKey, SensorsTimeoutKey, TopProcessesKey, ProcessesTimeoutKey,
         SmartEnabledKey, SmartIntervalKey, RaidEnabledKey, ServicesEnabledKey, ServicesKey, CommandTimeoutKey,
     ];
 
@@ -131,6 +137,25 @@ public sealed class AgentOptions
     [ConfigurationKeyName(AgentTokenKey)]
     [RegularExpression("^[!-~]*$", ErrorMessage = $"{AgentTokenKey} must be printable ASCII without spaces or control characters.")]
     public string AgentToken { get; set; } = "";
+
+    /// <summary>Whether samples carry hwmon temperatures and fans, CPU frequency and throttling.</summary>
+    [ConfigurationKeyName(SensorsEnabledKey)]
+    public bool SensorsEnabled { get; set; } = true;
+
+    /// <summary>Seconds reading the sensors may take before a sample leaves them out.</summary>
+    [ConfigurationKeyName(SensorsTimeoutKey)]
+    [SettingRange(0, 60, MinimumIsExclusive = true, ErrorMessage = $"{SensorsTimeoutKey} must be a number of seconds greater than 0 and at most 60.")]
+    public double SensorsTimeout { get; set; } = 2;
+
+    /// <summary>Processes listed by CPU and by memory in each sample; 0 leaves top processes out.</summary>
+    [ConfigurationKeyName(TopProcessesKey)]
+    [SettingRange(0, SampleLimits.MaxTopProcesses, ErrorMessage = $"{TopProcessesKey} must be a whole number from 0 (off) to 50.")]
+    public int TopProcesses { get; set; } = 5;
+
+    /// <summary>Seconds reading the process table may take before a sample leaves the top processes out.</summary>
+    [ConfigurationKeyName(ProcessesTimeoutKey)]
+    [SettingRange(0, 60, MinimumIsExclusive = true, ErrorMessage = $"{ProcessesTimeoutKey} must be a number of seconds greater than 0 and at most 60.")]
+    public double ProcessesTimeout { get; set; } = 2;
 
     /// <summary>Whether disks' S.M.A.R.T. is read (with <c>smartctl</c>, when smartmontools is installed).</summary>
     [ConfigurationKeyName(SmartEnabledKey)]

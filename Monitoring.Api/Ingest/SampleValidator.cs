@@ -209,9 +209,81 @@ public static partial class SampleValidator
         });
 
         NonNegative(system.UptimeSeconds, "system.uptime_seconds", fail);
+        if (system.Sensors is { } sensors)
+        {
+            Sensors(sensors, fail);
+        }
+
+        if (system.Processes is { } processes)
+        {
+            NonNegative(processes.Total, "system.processes.total", fail);
+            Processes(processes.ByCpu, "system.processes.by_cpu", fail);
+            Processes(processes.ByMemory, "system.processes.by_memory", fail);
+        }
+
         if (system.BootTime is { } bootTime && bootTime - now > MaxClockSkew)
         {
             fail("system.boot_time", "system.boot_time is in the future; check the agent's clock.");
+        }
+    }
+
+    private static void Sensors(SensorMetrics sensors, Action<string, string> fail)
+    {
+        Items(sensors.Temperatures, "system.sensors.temperatures", SampleLimits.MaxTemperatures, static t => t.Name, "name", SampleLimits.MaxSensorNameLength, fail, static (temperature, path, fail) =>
+        {
+            Finite(temperature.Celsius, $"{path}.celsius", fail);
+            Finite(temperature.HighCelsius, $"{path}.high_celsius", fail);
+            Finite(temperature.CriticalCelsius, $"{path}.critical_celsius", fail);
+        });
+
+        Items(sensors.Fans, "system.sensors.fans", SampleLimits.MaxFans, static f => f.Name, "name", SampleLimits.MaxSensorNameLength, fail, static (fan, path, fail) =>
+            NonNegative(fan.Rpm, $"{path}.rpm", fail));
+
+        NonNegative(sensors.CpuFrequencyMhz, "system.sensors.cpu_frequency_mhz", fail);
+        NonNegative(sensors.CpuThrottleCount, "system.sensors.cpu_throttle_count", fail);
+        NonNegative(sensors.PackageThrottleCount, "system.sensors.package_throttle_count", fail);
+    }
+
+    /// <summary>A top-processes list: bounded, each process once; names are shown only, so none is required.</summary>
+    private static void Processes(IReadOnlyList<ProcessMetrics?>? processes, string path, Action<string, string> fail)
+    {
+        if (processes is null)
+        {
+            return;
+        }
+
+        if (processes.Count > SampleLimits.MaxTopProcesses)
+        {
+            fail(path, $"{path} may hold at most {SampleLimits.MaxTopProcesses} entries.");
+            return;
+        }
+
+        var pids = new HashSet<int>();
+        for (var i = 0; i < processes.Count; i++)
+        {
+            var itemPath = $"{path}[{i}]";
+            if (processes[i] is not { } process)
+            {
+                fail(itemPath, $"{itemPath} must be an object.");
+                continue;
+            }
+
+            if (process.Pid is not { } pid || pid < 1)
+            {
+                fail($"{itemPath}.pid", $"{itemPath}.pid must be a process id of at least 1.");
+            }
+            else if (!pids.Add(pid))
+            {
+                fail($"{itemPath}.pid", $"{itemPath}.pid {pid} appears more than once in {path}.");
+            }
+
+            Text(process.Name, $"{itemPath}.name", SampleLimits.MaxProcessNameLength, fail);
+            if (process.CpuPercent is { } cpu && !(double.IsFinite(cpu) && cpu is >= 0 and <= SampleLimits.MaxProcessCpuPercent))
+            {
+                fail($"{itemPath}.cpu_percent", $"{itemPath}.cpu_percent must be a number from 0 to {SampleLimits.MaxProcessCpuPercent} (100 per CPU).");
+            }
+
+            Bytes(process.RssBytes, $"{itemPath}.rss_bytes", fail);
         }
     }
 
@@ -343,6 +415,14 @@ public static partial class SampleValidator
         if (value is { } number && !(double.IsFinite(number) && number >= 0))
         {
             fail(field, $"{field} must be a non-negative number.");
+        }
+    }
+
+    private static void Finite(double? value, string field, Action<string, string> fail)
+    {
+        if (value is { } number && !double.IsFinite(number))
+        {
+            fail(field, $"{field} must be a finite number.");
         }
     }
 

@@ -62,6 +62,7 @@ public static class LiveApi
             Series = series,
             Network = detailed ? sample.Network : null,
             Agent = detailed ? sample.Agent : null,
+            Processes = detailed ? sample.System?.Processes : null,
         };
     }
 }

@@ -112,6 +112,9 @@ public sealed class DashboardTests(DashboardFixture fixture)
             ("latency", ["db.internal:5432", "https://example.org/health"]),
             ("reachability", ["db.internal:5432", "https://example.org/health"]),
             ("load", ["1 min", "5 min", "15 min"]),
+            ("temperature", ["acpitz/temp1", "coretemp/Package id 0"]),
+            ("fans", ["nct6798/fan2"]),
+            ("frequency", ["mean"]),
         ];
         foreach (var (chart, series) in expected)
         {
@@ -185,6 +188,36 @@ public sealed class DashboardTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task Agent_page_lists_the_top_processes_by_cpu_and_by_memory_and_follows_live_samples()
+    {
+        var id = Samples.NewAgentId("processes");
+        using var http = fixture.Cluster.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.PostSampleAsync(Samples.Detailed(id, Samples.RecentTime(120)))).StatusCode);
+
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        await page.GotoAsync($"agent.html?id={id}");
+
+        await Expect(page.Locator("#processes-cpu tr")).ToHaveTextAsync(["1234postgres150.0 %240.0 MiB", "1systemd0.5 %12.7 MiB"]);
+        await Expect(page.Locator("#processes-memory tr")).ToHaveTextAsync(["1234postgres150.0 %240.0 MiB"]);
+        await Expect(page.Locator("#info")).ToContainTextAsync("Processes213");
+        await Expect(page.Locator("#live-state")).ToHaveAttributeAsync("data-state", "live", Soon);
+
+        var browserTab = new ProcessMetrics { Pid = 4321, Name = "<b>Web Content</b>", CpuPercent = 97.5, RssBytes = 536_870_912 };
+        var next = Samples.Detailed(id, Samples.RecentTime(5));
+        await http.PostSampleAsync(next with
+        {
+            System = next.System! with { Processes = new TopProcesses { Total = 214, ByCpu = [browserTab], ByMemory = [browserTab] } },
+        });
+
+        await Expect(page.Locator("#processes-cpu tr")).ToHaveTextAsync(["4321<b>Web Content</b>97.5 %512.0 MiB"], WithinTwoSeconds);
+        await Expect(page.Locator("#processes-memory tr")).ToHaveTextAsync(["4321<b>Web Content</b>97.5 %512.0 MiB"]);
+        await Expect(page.Locator("main b")).ToHaveCountAsync(0);
+        await browser.ScreenshotAsync("agent-processes");
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
     public async Task An_agent_name_with_markup_renders_as_text()
     {
         const string name = "<img src=x onerror=alert(1)>";
@@ -242,6 +275,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await page.GotoAsync($"agent.html?id={id}");
         await Expect(page.Locator("#info")).ToContainTextAsync("Clock offset–");
         await Expect(page.Locator("#checks")).ToContainTextAsync("db.internal");
+        await Expect(page.Locator("#processes-cpu")).ToHaveTextAsync("The latest sample lists no processes.");
         await page.GotoAsync("alerts.html");
         await Expect(page.Locator("#live-state")).ToHaveAttributeAsync("data-state", "live", Soon);
         await Expect(page.Locator("#rules tr").First).ToBeVisibleAsync();

@@ -43,6 +43,24 @@ public static class Samples
             Interfaces = [new InterfaceMetrics { Name = "eth0", RxBytesPerSec = 1000, TxBytesPerSec = 500, RxPacketsPerSec = 10, TxPacketsPerSec = 5, RxErrorsPerSec = 0, TxErrorsPerSec = 0, RxDropsPerSec = 0, TxDropsPerSec = 0 }],
             UptimeSeconds = 3600,
             BootTime = timestamp.AddHours(-1),
+            Sensors = new SensorMetrics
+            {
+                Temperatures =
+                [
+                    new TemperatureMetrics { Name = "coretemp/Package id 0", Celsius = 54, HighCelsius = 80, CriticalCelsius = 100 },
+                    new TemperatureMetrics { Name = "acpitz/temp1", Celsius = 27.8 },
+                ],
+                Fans = [new FanMetrics { Name = "nct6798/fan2", Rpm = 1150 }],
+                CpuFrequencyMhz = 1975,
+                CpuThrottleCount = 3,
+                PackageThrottleCount = 1,
+            },
+            Processes = new TopProcesses
+            {
+                Total = 213,
+                ByCpu = [new ProcessMetrics { Pid = 1234, Name = "postgres", CpuPercent = 150, RssBytes = 251_658_240 }, new ProcessMetrics { Pid = 1, Name = "systemd", CpuPercent = 0.5, RssBytes = 13_271_040 }],
+                ByMemory = [new ProcessMetrics { Pid = 1234, Name = "postgres", CpuPercent = 150, RssBytes = 251_658_240 }],
+            },
         },
         Agent = new AgentHealth { Version = "1.2.3", Os = "Linux", SpoolDepth = 3, SpoolBytes = 1024, OldestUnsentSeconds = 20, DroppedTotal = 0, RejectedTotal = 0, ClockOffsetMs = -1.5, SpoolMemorySamples = 2, SpoolError = "No space left on device" },
     };

@@ -51,6 +51,18 @@ const charts = [
     label: (name) => /^check\[(.*)\]\.reachable$/.exec(name)?.[1],
   },
   {
+    id: 'temperature', title: 'Temperatures', format: (value) => (value === null || value === undefined ? '–' : `${value.toFixed(1)} °C`),
+    label: (name) => /^temp\[(.*)\]\.celsius$/.exec(name)?.[1],
+  },
+  {
+    id: 'fans', title: 'Fans', format: (value) => (value === null || value === undefined ? '–' : `${value.toFixed(0)} rpm`),
+    label: (name) => /^fan\[(.*)\]\.rpm$/.exec(name)?.[1],
+  },
+  {
+    id: 'frequency', title: 'CPU frequency', format: (value) => (value === null || value === undefined ? '–' : `${(value / 1000).toFixed(2)} GHz`),
+    label: (name) => (name === 'cpu.frequency_mhz' ? 'mean' : undefined),
+  },
+  {
     id: 'disk-temperature', title: 'Disk temperature', format: (value) => (value === null || value === undefined ? '–' : `${value.toFixed(0)} °C`),
     label: (name) => /^smart\[(.*)\]\.temperature_celsius$/.exec(name)?.[1],
   },
@@ -232,6 +244,7 @@ function renderInfo() {
     ['Uptime', formatDuration(system.uptime_seconds)],
     ['Booted', formatTime(system.boot_time)],
     ['CPUs', system.cpu?.count ?? '–'],
+    ['Processes', system.processes?.total ?? '–'],
     ['Memory', system.memory?.total ? `${formatBytes(system.memory.used)} of ${formatBytes(system.memory.total)}` : formatPercent(system.memory?.percent)],
     ['Spool', agent.spool_depth == null ? '–' : `${agent.spool_depth} unsent (${formatBytes(agent.spool_bytes)})`],
     ...(agent.spool_error ? [['Spool refuses writes', `${agent.spool_memory_samples ?? 0} samples kept in memory: ${agent.spool_error}`]] : []),
@@ -251,6 +264,21 @@ function renderInfo() {
       el('td', { text: check.latency_ms === undefined || check.latency_ms === null ? '–' : `${check.latency_ms.toFixed(1)} ms` }),
       el('td', { text: check.error ?? '' }),
     ]))));
+  renderProcesses(system.processes);
+}
+
+/** The latest sample's top processes; an agent that sends none (TOP_PROCESSES=0, an older agent, the seed's) says so. */
+function renderProcesses(processes) {
+  const rows = (list, none) => (list?.length
+    ? list.map((process) => el('tr', { attrs: { 'data-pid': String(process.pid) } }, [
+      el('td', { text: process.pid ?? '–' }),
+      el('td', { text: process.name ?? '–' }),
+      el('td', { text: formatPercent(process.cpu_percent) }),
+      el('td', { text: formatBytes(process.rss_bytes) }),
+    ]))
+    : [el('tr', {}, [el('td', { text: processes ? none : 'The latest sample lists no processes.', attrs: { colspan: '4' } })])]);
+  document.getElementById('processes-cpu').replaceChildren(...rows(processes?.by_cpu, 'No process used CPU in the interval.'));
+  document.getElementById('processes-memory').replaceChildren(...rows(processes?.by_memory, 'No process holds resident memory.'));
 }
 
 /** A table's rows, or one row spanning it that says why it is empty. */
@@ -326,7 +354,7 @@ function onSample(sample) {
       timestamp: sample.timestamp,
       agent: sample.agent ?? latest?.agent,
       network: sample.network ?? latest?.network,
-      system: { ...latest?.system, uptime_seconds: sample.series?.uptime_seconds ?? latest?.system?.uptime_seconds },
+      system: { ...latest?.system, uptime_seconds: sample.series?.uptime_seconds ?? latest?.system?.uptime_seconds, processes: sample.processes },
     };
   }
   if (!summary) loadInfo();

@@ -52,6 +52,14 @@ public sealed class AgentOptionsTests
     [InlineData("SERVICES", "nginx;reboot")]
     [InlineData("COMMAND_TIMEOUT", "0")]
     [InlineData("COMMAND_TIMEOUT", "301")]
+    [InlineData("SENSORS_ENABLED", "maybe")]
+    [InlineData("SENSORS_TIMEOUT", "0")]
+    [InlineData("SENSORS_TIMEOUT", "61")]
+    [InlineData("TOP_PROCESSES", "-1")]
+    [InlineData("TOP_PROCESSES", "51")]
+    [InlineData("TOP_PROCESSES", "2.5")]
+    [InlineData("PROCESSES_TIMEOUT", "0")]
+    [InlineData("PROCESSES_TIMEOUT", "61")]
     public void Invalid_setting_fails_with_a_message_naming_it(string setting, string value)
     {
         var error = FindError(new Dictionary<string, string> { [setting] = value });
@@ -75,6 +83,10 @@ public sealed class AgentOptionsTests
         Assert.Equal(20, options.BackfillRate);
         Assert.Equal(100, options.BackfillBatchSize);
         Assert.Equal(30, options.BackfillStartDelay);
+        Assert.True(options.SensorsEnabled);
+        Assert.Equal(2, options.SensorsTimeout);
+        Assert.Equal(5, options.TopProcesses);
+        Assert.Equal(2, options.ProcessesTimeout);
         Assert.Equal(new Uri("http://localhost:5080/api/v1/metrics/batch"), options.BatchEndpoint);
         Assert.Equal(new Uri("http://localhost:5080/api/v1/metrics"), options.MetricsEndpoint);
         Assert.Equal((true, 600.0, true, true, "", 10.0), (options.SmartEnabled, options.SmartInterval, options.RaidEnabled, options.ServicesEnabled, options.Services, options.CommandTimeout));

@@ -28,6 +28,8 @@ public abstract class LiveFeedTests(ApiTopology fixture)
         Assert.Equal(95, sample.Series["disk[/home].percent"]);
         Assert.Equal(1, sample.Series["check[db.internal:5432].reachable"]);
         Assert.Equal("1.2.3", sample.Agent!.Version);
+        Assert.Equal(54, sample.Series["temp[coretemp/Package id 0].celsius"]);
+        Assert.Equal("postgres", sample.Processes!.ByCpu![0].Name);
     }
 
     [Fact]
@@ -43,6 +45,7 @@ public abstract class LiveFeedTests(ApiTopology fixture)
         Assert.Equal(25, sample.MemoryPercent);
         Assert.Null(sample.Series);
         Assert.Null(sample.Network);
+        Assert.Null(sample.Processes);
     }
 
     [Fact]

@@ -27,7 +27,11 @@ public abstract class ValidationTests(ApiTopology fixture)
         "\"disk_io\": [{\"device\": \"sda\", \"read_bytes_per_sec\": 512, \"write_bytes_per_sec\": 1024}], " +
         "\"interfaces\": [{\"name\": \"eth0\", \"rx_bytes_per_sec\": 10, \"tx_bytes_per_sec\": 20, \"rx_packets_per_sec\": 1, \"tx_packets_per_sec\": 2, " +
         "\"rx_errors_per_sec\": 0, \"tx_errors_per_sec\": 0, \"rx_drops_per_sec\": 0, \"tx_drops_per_sec\": 0.1}], " +
-        "\"uptime_seconds\": 3600, \"boot_time\": \"BOOT\"}, " +
+        "\"uptime_seconds\": 3600, \"boot_time\": \"BOOT\", " +
+        "\"sensors\": {\"temperatures\": [{\"name\": \"coretemp/Package id 0\", \"celsius\": 54, \"high_celsius\": 80, \"critical_celsius\": 100}, {\"name\": \"acpitz/temp1\", \"celsius\": 27.8}], " +
+        "\"fans\": [{\"name\": \"nct6798/fan2\", \"rpm\": 1150}], \"cpu_frequency_mhz\": 1975, \"cpu_throttle_count\": 3, \"package_throttle_count\": 1}, " +
+        "\"processes\": {\"total\": 213, \"by_cpu\": [{\"pid\": 1234, \"name\": \"postgres\", \"cpu_percent\": 150, \"rss_bytes\": 251658240}], " +
+        "\"by_memory\": [{\"pid\": 1234, \"name\": \"postgres\", \"cpu_percent\": 150, \"rss_bytes\": 251658240}, {\"pid\": 1, \"name\": \"systemd\", \"cpu_percent\": 0.5, \"rss_bytes\": 13271040}]}}, " +
         "\"agent\": {\"version\": \"1.2.0\", \"os\": \"Debian GNU/Linux 13 (X64)\", \"spool_memory_samples\": 2, \"spool_error\": \"No space left on device\"}}";
 
     private readonly HttpClient _http = fixture.CreateClient();
@@ -97,6 +101,26 @@ public abstract class ValidationTests(ApiTopology fixture)
         { "mount point too long", "\"mount\": \"/home\"", $"\"mount\": \"/{new string('m', 4096)}\"", "system.disks[1].mount" },
         { "mount device too long", "\"device\": \"/dev/sda2\"", $"\"device\": \"{new string('d', 1025)}\"", "system.disks[1].device" },
         { "mount fs type too long", "\"fs_type\": \"xfs\"", $"\"fs_type\": \"{new string('x', 65)}\"", "system.disks[1].fs_type" },
+        { "temperature without a name", "{\"name\": \"acpitz/temp1\", ", "{", "system.sensors.temperatures[1].name" },
+        { "temperature name twice", "\"acpitz/temp1\"", "\"coretemp/Package id 0\"", "system.sensors.temperatures[1].name" },
+        { "temperature name too long", "\"acpitz/temp1\"", $"\"acpitz/{new string('t', 250)}\"", "system.sensors.temperatures[1].name" },
+        { "temperature name with an escape", "\"acpitz/temp1\"", "\"acpitz/\\u001b[2J\"", "system.sensors.temperatures[1].name" },
+        { "temperature overflowing to infinity", "\"celsius\": 27.8", "\"celsius\": 1e400", "system.sensors.temperatures[1].celsius" },
+        { "critical temperature not a number", "\"critical_celsius\": 100", "\"critical_celsius\": \"hot\"", "system.sensors.temperatures[0].critical_celsius" },
+        { "too many temperatures", "\"temperatures\": [", $"\"temperatures\": [{string.Concat(Enumerable.Range(0, 511).Select(i => $"{{\"name\": \"t/{i}\"}}, "))}", "system.sensors.temperatures" },
+        { "fan rpm negative", "\"rpm\": 1150", "\"rpm\": -1", "system.sensors.fans[0].rpm" },
+        { "fan name with a bidi override", "\"nct6798/fan2\"", "\"nct6798/\\u202Efan2\"", "system.sensors.fans[0].name" },
+        { "too many fans", "\"fans\": [", $"\"fans\": [{string.Concat(Enumerable.Range(0, 128).Select(i => $"{{\"name\": \"f/{i}\"}}, "))}", "system.sensors.fans" },
+        { "cpu frequency negative", "\"cpu_frequency_mhz\": 1975", "\"cpu_frequency_mhz\": -1", "system.sensors.cpu_frequency_mhz" },
+        { "throttle count negative", "\"cpu_throttle_count\": 3", "\"cpu_throttle_count\": -3", "system.sensors.cpu_throttle_count" },
+        { "process count negative", "\"total\": 213", "\"total\": -1", "system.processes.total" },
+        { "process without a pid", "\"by_cpu\": [{\"pid\": 1234, ", "\"by_cpu\": [{", "system.processes.by_cpu[0].pid" },
+        { "process twice in a list", "{\"pid\": 1, ", "{\"pid\": 1234, ", "system.processes.by_memory[1].pid" },
+        { "process cpu percent negative", "\"cpu_percent\": 0.5", "\"cpu_percent\": -0.5", "system.processes.by_memory[1].cpu_percent" },
+        { "process rss negative", "\"rss_bytes\": 13271040", "\"rss_bytes\": -1", "system.processes.by_memory[1].rss_bytes" },
+        { "process name with a terminal escape", "\"name\": \"systemd\"", "\"name\": \"systemd\\u001b]0;x\\u0007\"", "system.processes.by_memory[1].name" },
+        { "process name too long", "\"name\": \"systemd\"", $"\"name\": \"{new string('p', 257)}\"", "system.processes.by_memory[1].name" },
+        { "too many top processes", "\"by_cpu\": [", $"\"by_cpu\": [{string.Concat(Enumerable.Range(2000, 50).Select(i => $"{{\"pid\": {i}}}, "))}", "system.processes.by_cpu" },
         { "mount that is null", "\"disks\": [", "\"disks\": [null, ", "system.disks[0]" },
         { "too many mounts", "\"disks\": [", $"\"disks\": [{string.Concat(Enumerable.Range(0, 256).Select(i => $"{{\"mount\": \"/m{i}\"}}, "))}", "system.disks" },
         { "disk read rate negative", "\"read_bytes_per_sec\": 512", "\"read_bytes_per_sec\": -512", "system.disk_io[0].read_bytes_per_sec" },

@@ -83,6 +83,33 @@ public sealed class SampleValidatorTests
         ["interface rx drops negative"] = ("system.interfaces[0].rx_drops_per_sec", s => Interface(s, n => n with { RxDropsPerSec = -1 })),
         ["interface tx drops negative"] = ("system.interfaces[0].tx_drops_per_sec", s => Interface(s, n => n with { TxDropsPerSec = -0.1 })),
         ["interfaces over their limit"] = ("system.interfaces", s => System(s, m => m with { Interfaces = [.. Enumerable.Range(0, SampleLimits.MaxInterfaces + 1).Select(i => new InterfaceMetrics { Name = $"veth{i}" })] })),
+        ["temperature without a name"] = ("system.sensors.temperatures[1].name", s => Sensors(s, m => m with { Temperatures = [m.Temperatures![0], m.Temperatures[1] with { Name = " " }] })),
+        ["temperature name twice"] = ("system.sensors.temperatures[1].name", s => Sensors(s, m => m with { Temperatures = [m.Temperatures![0], m.Temperatures[0]] })),
+        ["temperature name too long"] = ("system.sensors.temperatures[0].name", s => Temperature(s, t => t with { Name = new string('t', SampleLimits.MaxSensorNameLength + 1) })),
+        ["temperature name with a control character"] = ("system.sensors.temperatures[0].name", s => Temperature(s, t => t with { Name = "coretemp/\u001b[2J" })),
+        ["temperature NaN"] = ("system.sensors.temperatures[0].celsius", s => Temperature(s, t => t with { Celsius = double.NaN })),
+        ["high temperature infinite"] = ("system.sensors.temperatures[0].high_celsius", s => Temperature(s, t => t with { HighCelsius = double.PositiveInfinity })),
+        ["critical temperature NaN"] = ("system.sensors.temperatures[0].critical_celsius", s => Temperature(s, t => t with { CriticalCelsius = double.NaN })),
+        ["temperatures over their limit"] = ("system.sensors.temperatures", s => Sensors(s, m => m with { Temperatures = [.. Enumerable.Range(0, SampleLimits.MaxTemperatures + 1).Select(i => new TemperatureMetrics { Name = $"t/{i}" })] })),
+        ["fan without a name"] = ("system.sensors.fans[0].name", s => Sensors(s, m => m with { Fans = [m.Fans![0] with { Name = null }] })),
+        ["fan name with a zero-width space"] = ("system.sensors.fans[0].name", s => Sensors(s, m => m with { Fans = [m.Fans![0] with { Name = "fan\u200B2" }] })),
+        ["fan rpm negative"] = ("system.sensors.fans[0].rpm", s => Sensors(s, m => m with { Fans = [m.Fans![0] with { Rpm = -1 }] })),
+        ["fans over their limit"] = ("system.sensors.fans", s => Sensors(s, m => m with { Fans = [.. Enumerable.Range(0, SampleLimits.MaxFans + 1).Select(i => new FanMetrics { Name = $"f/{i}" })] })),
+        ["cpu frequency NaN"] = ("system.sensors.cpu_frequency_mhz", s => Sensors(s, m => m with { CpuFrequencyMhz = double.NaN })),
+        ["cpu throttle count negative"] = ("system.sensors.cpu_throttle_count", s => Sensors(s, m => m with { CpuThrottleCount = -1 })),
+        ["package throttle count negative"] = ("system.sensors.package_throttle_count", s => Sensors(s, m => m with { PackageThrottleCount = -1 })),
+        ["process total negative"] = ("system.processes.total", s => Processes(s, p => p with { Total = -1 })),
+        ["process that is null"] = ("system.processes.by_cpu[1]", s => Processes(s, p => p with { ByCpu = [p.ByCpu![0], null!] })),
+        ["process without a pid"] = ("system.processes.by_cpu[0].pid", s => Process(s, p => p with { Pid = null })),
+        ["process pid 0"] = ("system.processes.by_cpu[0].pid", s => Process(s, p => p with { Pid = 0 })),
+        ["process twice in a list"] = ("system.processes.by_cpu[1].pid", s => Processes(s, p => p with { ByCpu = [p.ByCpu![0], p.ByCpu[0]] })),
+        ["process name too long"] = ("system.processes.by_cpu[0].name", s => Process(s, p => p with { Name = new string('p', SampleLimits.MaxProcessNameLength + 1) })),
+        ["process name with a bidi override"] = ("system.processes.by_cpu[0].name", s => Process(s, p => p with { Name = "gnp.\u202Eexe" })),
+        ["process cpu percent negative"] = ("system.processes.by_cpu[0].cpu_percent", s => Process(s, p => p with { CpuPercent = -0.1 })),
+        ["process cpu percent beyond every core"] = ("system.processes.by_cpu[0].cpu_percent", s => Process(s, p => p with { CpuPercent = SampleLimits.MaxProcessCpuPercent + 0.1 })),
+        ["process cpu percent NaN"] = ("system.processes.by_cpu[0].cpu_percent", s => Process(s, p => p with { CpuPercent = double.NaN })),
+        ["process rss negative"] = ("system.processes.by_memory[0].rss_bytes", s => Processes(s, p => p with { ByMemory = [p.ByMemory![0] with { RssBytes = -1 }] })),
+        ["top processes over their limit"] = ("system.processes.by_memory", s => Processes(s, p => p with { ByMemory = [.. Enumerable.Range(1, SampleLimits.MaxTopProcesses + 1).Select(i => new ProcessMetrics { Pid = i })] })),
         ["uptime negative"] = ("system.uptime_seconds", s => System(s, m => m with { UptimeSeconds = -1 })),
         ["boot time more than 5 minutes ahead"] = ("system.boot_time", s => System(s, m => m with { BootTime = Now.AddMinutes(5).AddTicks(1) })),
         ["disk without a device name"] = ("system.disk_health.smart[1].device", s => Smart(s, d => d with { Device = "" })),
@@ -167,6 +194,18 @@ public sealed class SampleValidatorTests
         ["block devices at their limit"] = s => System(s, m => m with { DiskIo = [.. Enumerable.Range(0, SampleLimits.MaxBlockDevices).Select(i => new DiskIoMetrics { Device = $"sd{i}" })] }),
         ["interfaces at their limit"] = s => System(s, m => m with { Interfaces = [.. Enumerable.Range(0, SampleLimits.MaxInterfaces).Select(i => new InterfaceMetrics { Name = $"veth{i}" })] }),
         ["detail lists empty"] = s => System(s, m => m with { Disks = [], DiskIo = [], Interfaces = [] }),
+        ["sensors at their limits"] = s => Sensors(s, m => m with
+        {
+            Temperatures = [.. Enumerable.Range(0, SampleLimits.MaxTemperatures).Select(i => new TemperatureMetrics { Name = $"t/{i}", Celsius = -40 })],
+            Fans = [.. Enumerable.Range(0, SampleLimits.MaxFans).Select(i => new FanMetrics { Name = $"f/{i}", Rpm = 0 })],
+        }),
+        ["sensor name at its length limit"] = s => Temperature(s, t => t with { Name = new string('t', SampleLimits.MaxSensorNameLength) }),
+        ["sensors with only a frequency"] = s => System(s, m => m with { Sensors = new SensorMetrics { CpuFrequencyMhz = 800 } }),
+        ["a process in both lists"] = s => Processes(s, p => p with { ByCpu = [p.ByMemory![0]], ByMemory = [p.ByMemory[0]] }),
+        ["process cpu percent of every core"] = s => Process(s, p => p with { CpuPercent = SampleLimits.MaxProcessCpuPercent }),
+        ["process without a name or figures"] = s => Process(s, p => new ProcessMetrics { Pid = p.Pid }),
+        ["top processes at their limit"] = s => Processes(s, p => p with { ByCpu = [.. Enumerable.Range(1, SampleLimits.MaxTopProcesses).Select(i => new ProcessMetrics { Pid = i, Name = new string('p', SampleLimits.MaxProcessNameLength) })] }),
+        ["top processes empty"] = s => Processes(s, p => p with { ByCpu = [], ByMemory = [] }),
         ["boot time 5 minutes ahead"] = s => System(s, m => m with { BootTime = Now + SampleValidator.MaxClockSkew }),
         ["zero rates and load"] = s => System(s, m => m with { Load = new LoadAverage { Load1 = 0, Load5 = 0, Load15 = 0 }, UptimeSeconds = 0 }),
         ["disks, arrays and units at their limits"] = s => System(s, m => m with
@@ -413,6 +452,18 @@ public sealed class SampleValidatorTests
 
     private static MetricsReport Service(MetricsReport sample, Func<ServiceState, ServiceState> edit) =>
         System(sample, m => m with { Services = [m.Services![0], edit(m.Services[1])] });
+
+    private static MetricsReport Sensors(MetricsReport sample, Func<SensorMetrics, SensorMetrics> edit) =>
+        System(sample, m => m with { Sensors = edit(m.Sensors!) });
+
+    private static MetricsReport Temperature(MetricsReport sample, Func<TemperatureMetrics, TemperatureMetrics> edit) =>
+        Sensors(sample, m => m with { Temperatures = [edit(m.Temperatures![0]), m.Temperatures[1]] });
+
+    private static MetricsReport Processes(MetricsReport sample, Func<TopProcesses, TopProcesses> edit) =>
+        System(sample, m => m with { Processes = edit(m.Processes!) });
+
+    private static MetricsReport Process(MetricsReport sample, Func<ProcessMetrics, ProcessMetrics> edit) =>
+        Processes(sample, p => p with { ByCpu = [edit(p.ByCpu![0]), p.ByCpu[1]] });
 
     private static MetricsReport Check(MetricsReport sample, Func<NetworkCheck, NetworkCheck> edit) =>
         sample with { Network = [edit(sample.Network![0]), sample.Network[1]] };

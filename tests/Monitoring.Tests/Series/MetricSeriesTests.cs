@@ -1,5 +1,7 @@
 using Monitoring.Abstractions;
 using Monitoring.Abstractions.Alerting;
+using Monitoring.Contracts;
+using Monitoring.Silo.Alerts;
 
 namespace Monitoring.Tests.Series;
 
@@ -39,6 +41,72 @@ public sealed class MetricSeriesTests
     }
 
     [Fact]
+    public void Sensors_are_named_by_their_kernel_label_and_the_cpu_figures_join_the_cpu_series()
+    {
+        var series = MetricSeries.Flatten(Samples.Detailed("a", Samples.RecentTime())).ToDictionary();
+
+        Assert.Equal(54, series["temp[coretemp/Package id 0].celsius"]);
+        Assert.Equal(27.8, series["temp[acpitz/temp1].celsius"]);
+        Assert.Equal(1150, series["fan[nct6798/fan2].rpm"]);
+        Assert.Equal(1975, series["cpu.frequency_mhz"]);
+        Assert.Equal(3, series["cpu.throttle_count"]);
+        Assert.Equal(1, series["cpu.package_throttle_count"]);
+        Assert.DoesNotContain(series.Keys, key => key.Contains("_celsius", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Top_processes_are_shown_but_only_their_count_is_a_series()
+    {
+        var series = MetricSeries.Flatten(Samples.Detailed("a", Samples.RecentTime())).ToDictionary();
+
+        Assert.Equal(213, series["processes.total"]);
+        Assert.DoesNotContain(series.Keys, key => key.Contains("postgres", StringComparison.Ordinal) || key.Contains("1234", StringComparison.Ordinal));
+        Assert.Single(series.Keys, key => key.StartsWith("processes", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_series_of_a_detailed_sample_can_be_the_metric_of_an_alert_rule()
+    {
+        var series = MetricSeries.Flatten(Samples.Detailed("a", Samples.RecentTime())).Select(value => value.Key);
+
+        Assert.All(series, name => Assert.True(AlertRuleValidator.IsKnownMetric(name), $"{name} is no metric an alert rule accepts."));
+        Assert.True(AlertRuleValidator.IsKnownMetric("temp[*].celsius"));
+        Assert.True(AlertRuleValidator.IsKnownMetric("fan[*].rpm"));
+    }
+
+    [Fact]
+    public void A_rule_on_every_temperature_fires_once_for_each_hot_sensor()
+    {
+        var sample = Samples.Detailed("web-01", Samples.RecentTime());
+        var hot = sample with
+        {
+            System = sample.System! with
+            {
+                Sensors = sample.System.Sensors! with
+                {
+                    Temperatures = [.. sample.System.Sensors.Temperatures!, new TemperatureMetrics { Name = "coretemp/Core 4", Celsius = 97 }],
+                },
+            },
+        };
+        var rules = CompiledRuleSet.From([new AlertRule { Id = "too-hot", Name = "Too hot", Metric = "temp[*].celsius", Comparator = ">", Threshold = 50, Severity = "warning" }]);
+        var evaluator = new AlertEvaluator(new AgentAlertState(), new AlertingOptions());
+
+        evaluator.OnSample(rules, "web-01", "web server", MetricSeries.Flatten(hot).ToDictionary(), hot.Timestamp!.Value);
+
+        Assert.Equal(
+            ["temp[coretemp/Core 4].celsius", "temp[coretemp/Package id 0].celsius"],
+            evaluator.State.Alerts.Values.Where(alert => alert.State == AlertState.Firing).Select(alert => alert.Series).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Seed_shaped_sample_has_no_sensor_or_process_series()
+    {
+        var series = MetricSeries.Flatten(Samples.Sample("a", Samples.RecentTime())).ToDictionary();
+
+        Assert.DoesNotContain(series.Keys, key => key.StartsWith("temp[", StringComparison.Ordinal) || key.StartsWith("fan[", StringComparison.Ordinal) || key.StartsWith("processes", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Disk_health_and_services_are_named_by_disk_array_and_unit_with_flags_as_one_or_zero()
     {
         var series = MetricSeries.Flatten(HealthSamples.With(Samples.Sample("a", Samples.RecentTime()), diskFailing: true, serviceFailed: true)).ToDictionary();
@@ -58,15 +126,6 @@ public sealed class MetricSeriesTests
         Assert.Equal(17.3, series["raid[md0].recovery_percent"]);
         Assert.Equal((1, 0, 2), (series["service[nginx.service].active"], series["service[nginx.service].failed"], series["service[nginx.service].restarts"]));
         Assert.Equal((0, 1), (series["service[backup.service].active"], series["service[backup.service].failed"]));
-    }
-
-    [Fact]
-    public void Every_series_of_a_detailed_sample_is_a_metric_alert_rules_accept()
-    {
-        var names = MetricSeries.Flatten(Samples.Detailed("a", Samples.RecentTime())).Select(pair => pair.Key).ToList();
-
-        Assert.Contains("agent.spool_memory_samples", names);
-        Assert.All(names, name => Assert.True(AlertRuleValidator.IsKnownMetric(name), name));
     }
 
     [Fact]
