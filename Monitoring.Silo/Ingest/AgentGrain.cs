@@ -2,7 +2,8 @@ using Microsoft.Extensions.Options;
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
 using Monitoring.Silo.Alerts;
-using Monitoring.Silo.History;
+using Monitoring.Silo.Liveness;
+using Monitoring.Silo.Notifications;
 using Monitoring.Silo.Storage;
 
 namespace Monitoring.Silo.Ingest;
@@ -26,6 +27,8 @@ public sealed class AgentGrain(
     AlertHistoryWriter alertHistory,
     NotificationDispatcher notifications,
     IOptions<AlertingOptions> alerting,
+    IOptions<NotificationOptions> notifying,
+    IOptions<LivenessOptions> liveness,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time) : Grain, IAgentGrain
 {
     private static readonly TimeSpan RegistryRefresh = TimeSpan.FromSeconds(5);
@@ -39,7 +42,7 @@ public sealed class AgentGrain(
     private DateTimeOffset _activatedAt;
 
     private LatestMetrics? _latest;
-    private double _intervalSeconds = Liveness.DefaultIntervalSeconds;
+    private double _intervalSeconds = AgentLiveness.DefaultIntervalSeconds;
     private DateTimeOffset _lastSeen;
     private DateTimeOffset _registryPublishedAt = DateTimeOffset.MinValue;
 
@@ -49,7 +52,7 @@ public sealed class AgentGrain(
 
     private AlertEvaluator Evaluator => _evaluator ??= new AlertEvaluator(alerts.State, alerting.Value);
 
-    private NotificationPlanner Planner => _planner ??= new NotificationPlanner(alerting.Value);
+    private NotificationPlanner Planner => _planner ??= new NotificationPlanner(notifying.Value);
 
     private string AgentName => registration.RecordExists ? registration.State.AgentName : _latest?.AgentName ?? AgentId;
 
@@ -119,7 +122,7 @@ public sealed class AgentGrain(
             AgentId = AgentId,
             AgentName = state.AgentName,
             Status = alerts.State.DownSince is null
-                ? Liveness.Status(time.GetUtcNow(), LivenessBaseline, _intervalSeconds, alerting.Value.MissedIntervalsBeforeDown)
+                ? AgentLiveness.Status(time.GetUtcNow(), LivenessBaseline, _intervalSeconds, liveness.Value.MissedIntervalsBeforeDown)
                 : "down",
             FirstSeen = state.FirstSeen,
             LastSeen = _lastSeen,
@@ -162,7 +165,7 @@ public sealed class AgentGrain(
     /// <summary>Liveness counts from the newest sample, or from activation when that is later: one grace period after a restart.</summary>
     private DateTimeOffset LivenessBaseline => Max(_lastSeen, _activatedAt);
 
-    private TimeSpan DownAfter => Liveness.DownAfter(_intervalSeconds, alerting.Value.MissedIntervalsBeforeDown);
+    private TimeSpan DownAfter => AgentLiveness.DownAfter(_intervalSeconds, liveness.Value.MissedIntervalsBeforeDown);
 
     /// <summary>Evaluates every rule against the agent's newest sample, then persists and records what changed.</summary>
     private async Task EvaluateSampleAsync(MetricsReport sample, IReadOnlyList<KeyValuePair<string, double>> detail, DateTimeOffset now)
@@ -310,7 +313,7 @@ public sealed class AgentGrain(
         if (isNewest)
         {
             _latest = Headline(newest, name);
-            _intervalSeconds = newest.IntervalSeconds ?? Liveness.DefaultIntervalSeconds;
+            _intervalSeconds = newest.IntervalSeconds ?? AgentLiveness.DefaultIntervalSeconds;
         }
 
         if (registrationChanged)

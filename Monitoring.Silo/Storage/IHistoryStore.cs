@@ -1,6 +1,5 @@
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
-using Monitoring.Silo.History;
 
 namespace Monitoring.Silo.Storage;
 

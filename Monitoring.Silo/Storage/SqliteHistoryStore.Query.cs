@@ -2,8 +2,6 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
-using Monitoring.Silo.Alerts;
-using Monitoring.Silo.History;
 using Monitoring.Silo.Storage.Blocks;
 
 namespace Monitoring.Silo.Storage;

@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Monitoring.Contracts;
-using Monitoring.Silo.History;
 
 namespace Monitoring.Silo.Storage;
 

@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Monitoring.Contracts;
-using Monitoring.Silo.History;
 using Monitoring.Silo.Storage.Blocks;
 
 namespace Monitoring.Silo.Storage;

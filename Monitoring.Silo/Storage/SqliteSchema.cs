@@ -113,7 +113,8 @@ public static class SqliteSchema
             """),
     ];
 
-    public static void Create(SqliteConnection connection)
+    /// <summary>Creates the schema, with each feature's own tables (<paramref name="featureTables"/>), in one transaction.</summary>
+    public static void Create(SqliteConnection connection, params string[] featureTables)
     {
         using (var wal = connection.CreateCommand())
         {
@@ -126,7 +127,7 @@ public static class SqliteSchema
         using (var create = connection.CreateCommand())
         {
             create.Transaction = transaction;
-            create.CommandText = Tables;
+            create.CommandText = string.Concat([Tables, .. featureTables]);
             create.ExecuteNonQuery();
         }
 

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Monitoring.Contracts;
-using Monitoring.Silo.History;
+using Monitoring.Silo.Alerts;
 using Monitoring.Silo.Storage;
 
-namespace Monitoring.Silo.Alerts;
+namespace Monitoring.Silo.History;
 
 /// <summary>Reads the alert tables: the fleet's current alerts, the transitions over a time range, notification attempts.</summary>
 public sealed class AlertReader(SqliteConnections connections)
