@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Monitoring.Abstractions;
 using Monitoring.Silo.Alerts;
 using Monitoring.Silo.History;
+using Monitoring.Silo.Ingest;
 using Monitoring.Silo.Liveness;
 using Monitoring.Silo.Notifications;
 using Monitoring.Silo.Storage;
@@ -52,6 +53,7 @@ public static class Extensions
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<SqliteConnections>();
         silo.Services.AddSingleton<IHistoryStore, SqliteHistoryStore>();
+        silo.Services.AddSingleton<AgentSettings>();
         silo.Services.AddSingleton<HistoryReader>();
         silo.Services.AddSingleton<AlertReader>();
         silo.Services.AddSingleton<AlertPreviewer>();

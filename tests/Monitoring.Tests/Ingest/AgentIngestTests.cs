@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Time.Testing;
+using Monitoring.Silo.Ingest;
+
+namespace Monitoring.Tests.Ingest;
+
+/// <summary>An agent's ingest bookkeeping without a grain: what a batch appends, and how memory moves once it is durable.</summary>
+public sealed class AgentIngestTests
+{
+    private const string Agent = "web-01";
+
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly AgentIngest _ingest = new(Agent);
+
+    [Fact]
+    public void First_batch_registers_the_agent_and_carries_its_registry_row_on_the_newest_sample()
+    {
+        var now = _clock.GetUtcNow();
+        var older = Samples.Sample(Agent, now.AddMinutes(-2), cpu: 10);
+        var newest = Samples.Sample(Agent, now.AddMinutes(-1), cpu: 20, name: "web server");
+
+        var batch = _ingest.Prepare([newest, older], registeredName: null, now);
+
+        Assert.True(batch.RegistrationChanged);
+        Assert.Equal("web server", batch.AgentName);
+        Assert.Equal(2, batch.Records.Count);
+        Assert.Same(newest, batch.Newest.Sample);
+        Assert.Equal((20.0, now), (batch.Newest.Registry!.CpuPercent, batch.Newest.Registry.LastSeen));
+        Assert.Null(batch.Records.Single(r => ReferenceEquals(r.Sample, older)).Registry);
+        Assert.All(batch.Records, r => Assert.Equal((Agent, now), (r.AgentId, r.ReceivedAt)));
+    }
+
+    [Fact]
+    public void Nothing_moves_until_the_batch_is_applied()
+    {
+        var now = _clock.GetUtcNow();
+        var sample = Samples.Sample(Agent, now);
+
+        _ingest.Prepare([sample], registeredName: null, now);
+
+        Assert.Null(_ingest.Latest);
+        Assert.Equal(default, _ingest.LastSeen);
+        Assert.NotNull(_ingest.Prepare([sample], registeredName: null, now).Newest.Registry);
+    }
+
+    [Fact]
+    public void Registry_row_is_refreshed_at_most_every_five_seconds_unless_the_name_changes()
+    {
+        Accept(Samples.Sample(Agent, _clock.GetUtcNow(), name: "web"), registeredName: null);
+
+        _clock.Advance(TimeSpan.FromSeconds(4.9));
+        var quiet = _ingest.Prepare([Samples.Sample(Agent, _clock.GetUtcNow(), name: "web")], "web", _clock.GetUtcNow());
+        var renamed = _ingest.Prepare([Samples.Sample(Agent, _clock.GetUtcNow(), name: "web-renamed")], "web", _clock.GetUtcNow());
+        _clock.Advance(TimeSpan.FromSeconds(0.1));
+        var due = _ingest.Prepare([Samples.Sample(Agent, _clock.GetUtcNow(), name: "web")], "web", _clock.GetUtcNow());
+
+        Assert.Null(quiet.Newest.Registry);
+        Assert.False(quiet.RegistrationChanged);
+        Assert.True(renamed.RegistrationChanged);
+        Assert.Equal("web-renamed", renamed.Newest.Registry!.AgentName);
+        Assert.NotNull(due.Newest.Registry);
+    }
+
+    [Fact]
+    public void Backfilled_older_sample_updates_last_seen_but_keeps_the_newest_sample()
+    {
+        var newest = Samples.Sample(Agent, _clock.GetUtcNow(), cpu: 50);
+        Assert.True(Accept(newest, registeredName: null));
+
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        var backfilled = Samples.Sample(Agent, newest.Timestamp!.Value.AddMinutes(-10), cpu: 5) with { IntervalSeconds = 10 };
+
+        Assert.False(Accept(backfilled, newest.AgentName));
+        Assert.Equal(_clock.GetUtcNow(), _ingest.LastSeen);
+        Assert.Equal(50, _ingest.Latest!.CpuPercent);
+        Assert.Equal(60, _ingest.IntervalSeconds);
+    }
+
+    [Fact]
+    public void Newest_sample_sets_the_interval_and_a_blank_name_falls_back_to_the_agent_id()
+    {
+        var sample = Samples.Sample(Agent, _clock.GetUtcNow()) with { AgentName = " ", IntervalSeconds = 15 };
+
+        Assert.True(Accept(sample, registeredName: null));
+
+        Assert.Equal(15, _ingest.IntervalSeconds);
+        Assert.Equal(Agent, _ingest.Latest!.AgentName);
+        Assert.Equal(sample.Timestamp, _ingest.Latest.Timestamp);
+    }
+
+    private bool Accept(Contracts.MetricsReport sample, string? registeredName)
+    {
+        var batch = _ingest.Prepare([sample], registeredName, _clock.GetUtcNow());
+        return _ingest.Apply(batch, _clock.GetUtcNow());
+    }
+}
