@@ -6,7 +6,10 @@ using Monitoring.Silo.Storage;
 
 namespace Monitoring.Silo.History;
 
-/// <summary>History and fleet-list queries through the store, with each listed agent's liveness status computed now.</summary>
+/// <summary>
+/// History and fleet-list queries through the store, with each listed agent's status computed now by the same function
+/// as the agent's own view (<see cref="LivenessClock.Status"/>), from the same stored facts.
+/// </summary>
 public sealed class HistoryReader(IHistoryStore store, IOptions<LivenessOptions> liveness, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time)
 {
     public Task<HistoryResponse?> QueryAsync(HistoryQuery query, CancellationToken cancellationToken = default) =>
@@ -24,7 +27,7 @@ public sealed class HistoryReader(IHistoryStore store, IOptions<LivenessOptions>
             FirstSeen = agent.FirstSeen,
             LastSeen = agent.LastSeen,
             IntervalSeconds = agent.IntervalSeconds,
-            Status = AgentLiveness.Status(now, agent.LastSeen, agent.IntervalSeconds, missed),
+            Status = new LivenessClock(agent.LastSeen, agent.WatchedSince ?? DateTimeOffset.MinValue, agent.IntervalSeconds, missed).Status(now),
             LastSampleAt = agent.LatestTimestamp,
             CpuPercent = agent.CpuPercent,
             MemoryPercent = agent.MemoryPercent,

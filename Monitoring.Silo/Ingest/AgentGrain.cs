@@ -8,17 +8,18 @@ using Monitoring.Silo.Storage;
 namespace Monitoring.Silo.Ingest;
 
 /// <summary>
-/// One monitored agent. It orchestrates: <see cref="AgentIngest"/> keeps the newest sample and what to append to history
-/// through the silo's batching writer, <see cref="AgentAlerting"/> evaluates the alert rules on every sample and, by one
-/// grain timer, the <c>for</c> and <c>keep_firing_for</c> deadlines, reminders and liveness. The registration is persisted
-/// only when it changes; alert state on every transition.
+/// One monitored agent. It orchestrates: <see cref="AgentIngest"/> keeps the registration and the newest sample and says
+/// what to append to history through the silo's batching writer (the registration is the agent's <c>agents</c> row,
+/// written with its samples), <see cref="AgentAlerting"/> evaluates the alert rules on every sample and, by one grain
+/// timer, the <c>for</c> and <c>keep_firing_for</c> deadlines, reminders and liveness. Alert state is persisted on every
+/// transition.
 /// </summary>
 /// <remarks>
 /// The timer keeps the grain active while the agent is up (a timer cannot run in a deactivated grain, so a silent agent
 /// would otherwise never be noticed); once the agent is down and nothing else is due it stops, and the grain may go.
 /// </remarks>
 public sealed class AgentGrain(
-    [PersistentState("agent", StorageNames.Monitoring)] IPersistentState<AgentRegistration> registration,
+    [PersistentState("agent", StorageNames.Monitoring)] IPersistentState<AgentRegistration> previousRegistration,
     [PersistentState("alerts", StorageNames.Monitoring)] IPersistentState<AgentAlertState> alerts,
     HistoryWriter writer,
     IHistoryStore store,
@@ -34,7 +35,6 @@ public sealed class AgentGrain(
     private AgentIngest? _ingest;
     private AgentAlerting? _alerting;
     private IGrainTimer? _timer;
-    private DateTimeOffset _activatedAt;
     private string? _agentId;
 
     private string AgentId => _agentId ??= AgentGrainKeys.ToAgentId(this.GetPrimaryKeyString());
@@ -43,33 +43,53 @@ public sealed class AgentGrain(
 
     private AgentAlerting Alerting => _alerting ??= settings.Alerting(alerts.State);
 
-    private string AgentName => registration.RecordExists ? registration.State.AgentName : Ingest.Latest?.AgentName ?? AgentId;
+    private string AgentName => Ingest.AgentName ?? Ingest.Latest?.AgentName ?? AgentId;
 
     /// <summary>The agent's liveness once it is registered; null before its first sample.</summary>
-    private LivenessClock? Liveness => registration.RecordExists
-        ? new LivenessClock(Ingest.LastSeen, _activatedAt, Ingest.IntervalSeconds, settings.MissedIntervalsBeforeDown)
+    private LivenessClock? Liveness => Ingest.IsRegistered
+        ? new LivenessClock(Ingest.LastSeen, Ingest.WatchedSince, Ingest.IntervalSeconds, settings.MissedIntervalsBeforeDown)
         : null;
 
+    /// <summary>
+    /// Reads the agent's row and starts watching it: the row records when (an agent already down gets no new grace
+    /// period), so the fleet list computes the same status as this grain. A registration the previous release kept in
+    /// grain state is carried into the row once and cleared.
+    /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _activatedAt = time.GetUtcNow();
+        var now = UnixMicroseconds.Truncate(time.GetUtcNow());
         var stored = await store.ReadAgentAsync(AgentId, cancellationToken);
         if (stored is null)
         {
             return;
         }
 
+        var previous = previousRegistration.RecordExists ? previousRegistration.State : null;
+        var update = new AgentUpdate(previous?.AgentName, previous?.LastSeen, Alerting.IsDown ? null : now);
+        if (update != new AgentUpdate())
+        {
+            await store.UpdateAgentAsync(AgentId, update, cancellationToken);
+        }
+
+        if (previous is not null)
+        {
+            await previousRegistration.ClearStateAsync(cancellationToken);
+        }
+
+        Ingest.Restore(stored with
+        {
+            AgentName = update.AgentName ?? stored.AgentName,
+            LastSeen = update.LastSeen > stored.LastSeen ? update.LastSeen.Value : stored.LastSeen,
+            WatchedSince = update.WatchedSince ?? stored.WatchedSince,
+        });
         Schedule();
-        var lastSeen = stored.LastSeen > registration.State.LastSeen ? stored.LastSeen : registration.State.LastSeen;
-        Ingest.Restore(stored, registration.RecordExists ? registration.State.AgentName : stored.AgentName, lastSeen);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (registration.RecordExists && registration.State.LastSeen != Ingest.LastSeen)
+        if (Ingest.IsRegistered && Ingest.LastSeen > Ingest.PublishedLastSeen)
         {
-            registration.State.LastSeen = Ingest.LastSeen;
-            await registration.WriteStateAsync(cancellationToken);
+            await store.UpdateAgentAsync(AgentId, new AgentUpdate(LastSeen: Ingest.LastSeen), cancellationToken);
         }
     }
 
@@ -99,9 +119,9 @@ public sealed class AgentGrain(
         return Task.FromResult<AgentSummary?>(new AgentSummary
         {
             AgentId = AgentId,
-            AgentName = registration.State.AgentName,
-            Status = Alerting.IsDown ? "down" : liveness.Status(time.GetUtcNow()),
-            FirstSeen = registration.State.FirstSeen,
+            AgentName = Ingest.AgentName!,
+            Status = liveness.Status(time.GetUtcNow()),
+            FirstSeen = Ingest.FirstSeen,
             LastSeen = liveness.LastSeen,
             IntervalSeconds = liveness.IntervalSeconds,
             LastSampleAt = latest?.Timestamp,
@@ -129,26 +149,21 @@ public sealed class AgentGrain(
     public Task Watch() => Task.CompletedTask;
 
     /// <summary>
-    /// Appends the samples to history and, only once they are durable, moves the grain's memory and registration on:
-    /// a failed append leaves the grain as it was, so the client's retry is handled like the first attempt.
+    /// Appends the samples to history (with the registry row when due) and, only once they are durable, moves the grain's
+    /// memory on: a failed append leaves the grain as it was, so the client's retry is handled like the first attempt.
     /// </summary>
     private async Task AcceptAsync(IReadOnlyList<MetricsReport> samples)
     {
-        var now = time.GetUtcNow();
+        var now = UnixMicroseconds.Truncate(time.GetUtcNow());
         IngestBatch batch;
         using (MonitoringTelemetry.Source.StartActivity("history.append"))
         {
             // Ends when the batch carrying these samples has committed; the batch's own span links back to it.
-            batch = Ingest.Prepare(samples, string.IsNullOrEmpty(registration.State.AgentId) ? null : registration.State.AgentName, now);
+            batch = Ingest.Prepare(samples, now);
             await (batch.Records.Count == 1 ? writer.AppendAsync(batch.Records[0]) : Task.WhenAll(batch.Records.Select(writer.AppendAsync)));
         }
 
         var isNewest = Ingest.Apply(batch, now);
-        if (batch.RegistrationChanged)
-        {
-            await RegisterAsync(batch.AgentName, now);
-        }
-
         if (!isNewest && !Alerting.IsDown)
         {
             return;
@@ -166,20 +181,6 @@ public sealed class AgentGrain(
         }
 
         await CommitAlertsAsync(ruleSet, now);
-    }
-
-    private async Task RegisterAsync(string agentName, DateTimeOffset now)
-    {
-        var state = registration.State;
-        if (string.IsNullOrEmpty(state.AgentId))
-        {
-            state.AgentId = AgentId;
-            state.FirstSeen = now;
-        }
-
-        state.AgentName = agentName;
-        state.LastSeen = now;
-        await registration.WriteStateAsync();
     }
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)

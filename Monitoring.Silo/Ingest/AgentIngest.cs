@@ -6,9 +6,10 @@ using Monitoring.Silo.Storage;
 namespace Monitoring.Silo.Ingest;
 
 /// <summary>
-/// One agent's ingest bookkeeping, kept in its grain's memory: the newest sample, the collection interval, when the agent
-/// was last seen and when its fleet-registry row is due again. A batch is prepared before it is appended and applied only
-/// once it is durable, so a failed append leaves everything as it was and the client's retry is handled like the first.
+/// One agent's ingest bookkeeping, kept in its grain's memory: its registration (as its <c>agents</c> row holds it), the
+/// newest sample, the collection interval, when the agent was last seen and when its registry row is due again. A batch is
+/// prepared before it is appended and applied only once it is durable, so a failed append leaves everything as it was and
+/// the client's retry is handled like the first.
 /// </summary>
 public sealed class AgentIngest(string agentId)
 {
@@ -17,23 +18,39 @@ public sealed class AgentIngest(string agentId)
 
     private DateTimeOffset _registryPublishedAt = DateTimeOffset.MinValue;
 
+    /// <summary>The registered name; null until the agent's first sample is durable.</summary>
+    public string? AgentName { get; private set; }
+
+    public bool IsRegistered => AgentName is not null;
+
+    public DateTimeOffset FirstSeen { get; private set; }
+
+    /// <summary>When the agent's grain began watching it: liveness counts from here when that is later than its last sample.</summary>
+    public DateTimeOffset WatchedSince { get; private set; } = DateTimeOffset.MinValue;
+
+    /// <summary>The last-seen time the registry row holds; the grain writes a later one when it deactivates.</summary>
+    public DateTimeOffset PublishedLastSeen { get; private set; }
+
     public LatestMetrics? Latest { get; private set; }
 
     public double IntervalSeconds { get; private set; } = AgentLiveness.DefaultIntervalSeconds;
 
     public DateTimeOffset LastSeen { get; private set; }
 
-    /// <summary>Takes what the store held when the grain activated; <paramref name="lastSeen"/> is the latest time known anywhere.</summary>
-    public void Restore(StoredAgent stored, string agentName, DateTimeOffset lastSeen)
+    /// <summary>Takes the registry row the grain found, as it left it after activation.</summary>
+    public void Restore(StoredAgent stored)
     {
+        AgentName = stored.AgentName;
+        FirstSeen = stored.FirstSeen;
+        WatchedSince = stored.WatchedSince ?? DateTimeOffset.MinValue;
         IntervalSeconds = stored.IntervalSeconds;
-        LastSeen = lastSeen;
+        LastSeen = PublishedLastSeen = stored.LastSeen;
         if (stored.Latest is { } sample)
         {
             Latest = new LatestMetrics
             {
                 AgentId = agentId,
-                AgentName = agentName,
+                AgentName = stored.AgentName,
                 Timestamp = sample.Timestamp,
                 CpuPercent = sample.CpuPercent,
                 MemoryPercent = sample.MemoryPercent,
@@ -45,14 +62,14 @@ public sealed class AgentIngest(string agentId)
     }
 
     /// <summary>
-    /// The history records of a batch, the newest carrying the registry row when it is due; <paramref name="registeredName"/>
-    /// is null for an agent seen for the first time.
+    /// The history records of a batch, the newest carrying the registry row when it is due: at first sight and on a new
+    /// name (the row is the registration, written with the sample), else at most every <see cref="RegistryRefresh"/>.
     /// </summary>
-    public IngestBatch Prepare(IReadOnlyList<MetricsReport> samples, string? registeredName, DateTimeOffset now)
+    public IngestBatch Prepare(IReadOnlyList<MetricsReport> samples, DateTimeOffset now)
     {
         var newest = samples.Count == 1 ? samples[0] : samples.MaxBy(s => s.Timestamp)!;
         var name = string.IsNullOrWhiteSpace(newest.AgentName) ? agentId : newest.AgentName;
-        var registrationChanged = registeredName != name;
+        var registrationChanged = AgentName != name;
         var registry = registrationChanged || now - _registryPublishedAt >= RegistryRefresh ? Registry(newest, name, now) : null;
         var records = samples.Select(s => new HistoryRecord(agentId, now, s, MetricSeries.Detail(s), ReferenceEquals(s, newest) ? registry : null)).ToList();
         return new IngestBatch(records, records.First(r => ReferenceEquals(r.Sample, newest)), name, registrationChanged);
@@ -64,7 +81,13 @@ public sealed class AgentIngest(string agentId)
         LastSeen = now;
         if (batch.Newest.Registry is not null)
         {
-            _registryPublishedAt = now;
+            _registryPublishedAt = PublishedLastSeen = now;
+        }
+
+        if (batch.RegistrationChanged)
+        {
+            FirstSeen = IsRegistered ? FirstSeen : now;
+            AgentName = batch.AgentName;
         }
 
         var sample = batch.Newest.Sample;

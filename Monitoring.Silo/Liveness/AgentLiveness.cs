@@ -11,14 +11,6 @@ public static class AgentLiveness
     public const int MissedIntervalsBeforeDown = 3;
     public const double LateAfterIntervals = 1.5;
 
-    public static string Status(DateTimeOffset now, DateTimeOffset lastSeen, double intervalSeconds, int missedIntervalsBeforeDown)
-    {
-        var age = now - lastSeen;
-        return age > DownAfter(intervalSeconds, missedIntervalsBeforeDown) ? "down"
-            : age > TimeSpan.FromSeconds(intervalSeconds * LateAfterIntervals) ? "late"
-            : "up";
-    }
-
     public static TimeSpan DownAfter(double intervalSeconds, int missedIntervalsBeforeDown) =>
         TimeSpan.FromSeconds(intervalSeconds * missedIntervalsBeforeDown);
 }

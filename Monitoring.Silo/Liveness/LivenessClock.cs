@@ -15,5 +15,9 @@ public readonly record struct LivenessClock(DateTimeOffset LastSeen, DateTimeOff
 
     public bool IsOverdue(DateTimeOffset now) => now - Baseline > DownAfter;
 
-    public string Status(DateTimeOffset now) => AgentLiveness.Status(now, Baseline, IntervalSeconds, MissedIntervalsBeforeDown);
+    /// <summary>The one status function: the agent's own view and the fleet list both call it, with the same stored facts.</summary>
+    public string Status(DateTimeOffset now) =>
+        IsOverdue(now) ? "down"
+            : now - Baseline > TimeSpan.FromSeconds(IntervalSeconds * AgentLiveness.LateAfterIntervals) ? "late"
+            : "up";
 }

@@ -17,7 +17,7 @@ public sealed partial class SqliteHistoryStore
     {
         await using var connection = connections.Open();
         await using var agent = connection.CreateCommand();
-        agent.CommandText = "SELECT agent_no, agent_name, first_seen, last_seen, interval_seconds FROM agents WHERE agent_id = @agent_id;";
+        agent.CommandText = "SELECT agent_no, agent_name, first_seen, last_seen, interval_seconds, watched_since FROM agents WHERE agent_id = @agent_id;";
         agent.Parameters.AddWithValue("@agent_id", agentId);
         await using var row = await agent.ExecuteReaderAsync(cancellationToken);
         if (!await row.ReadAsync(cancellationToken))
@@ -31,6 +31,7 @@ public sealed partial class SqliteHistoryStore
             UnixMicroseconds.ToTime(row.GetInt64(2)),
             UnixMicroseconds.ToTime(row.GetInt64(3)),
             row.GetDouble(4),
+            row.IsDBNull(5) ? null : UnixMicroseconds.ToTime(row.GetInt64(5)),
             latest is null ? null : StoredSample.ToHistorySample(latest.Timestamp, latest.Values, latest.Network));
     }
 

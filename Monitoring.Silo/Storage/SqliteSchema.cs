@@ -44,7 +44,8 @@ public static class SqliteSchema
             latest_ts INTEGER NULL,
             cpu_percent REAL NULL,
             memory_percent REAL NULL,
-            disk_percent REAL NULL);
+            disk_percent REAL NULL,
+            watched_since INTEGER NULL);
 
         -- Series names, numbered once for every agent: blocks and head rows carry the numbers.
         CREATE TABLE IF NOT EXISTS series_names (
@@ -84,6 +85,7 @@ public static class SqliteSchema
     private static readonly (string Table, string Column, string Type)[] AddedColumns =
     [
         ("history", "detail", "TEXT NULL"),
+        ("agents", "watched_since", "INTEGER NULL"),
     ];
 
     private static readonly (string Key, string Text)[] OrleansQueries =
