@@ -6,6 +6,8 @@ namespace Monitoring.Silo.Storage;
 /// <summary>
 /// The storage seam of history, the fleet registry and retention: every statement about samples, agents and what is past
 /// retention lives in one implementation of this interface per backend, so grains, readers and sweepers never see SQL.
+/// Grains await <see cref="ReadAgentAsync"/>, <see cref="UpdateAgentAsync"/>, <see cref="QueryAsync"/>,
+/// <see cref="ListAgentsAsync"/> and <see cref="GetStatsAsync"/>: a backend whose driver blocks runs them off the caller's thread.
 /// </summary>
 public interface IHistoryStore
 {

@@ -15,6 +15,7 @@ public sealed partial class SqliteHistoryStore
 
     public async Task<StoredAgent?> ReadAgentAsync(string agentId, CancellationToken cancellationToken = default)
     {
+        await SqliteConnections.OffScheduler();
         await using var connection = connections.Open();
         await using var agent = connection.CreateCommand();
         agent.CommandText = "SELECT agent_no, agent_name, first_seen, last_seen, interval_seconds, watched_since FROM agents WHERE agent_id = @agent_id;";
@@ -37,6 +38,7 @@ public sealed partial class SqliteHistoryStore
 
     public async Task<HistoryResponse?> QueryAsync(HistoryQuery query, CancellationToken cancellationToken = default)
     {
+        await SqliteConnections.OffScheduler();
         await using var connection = connections.Open();
         if (await FindAgentAsync(connection, query.AgentId, cancellationToken) is not { } agentNo)
         {

@@ -30,6 +30,7 @@ public sealed partial class SqliteHistoryStore
 
     public async Task<StorageStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {
+        await SqliteConnections.OffScheduler();
         await using var connection = connections.Open();
         var tiers = new List<StorageTier>();
         StorageTier Tier(string name, string sql)

@@ -31,6 +31,7 @@ public sealed partial class SqliteHistoryStore(
 
     public async Task<IReadOnlyList<RegisteredAgent>> ListAgentsAsync(CancellationToken cancellationToken = default)
     {
+        await SqliteConnections.OffScheduler();
         await using var connection = connections.Open();
         await using var command = connection.CreateCommand();
         command.CommandText = """
@@ -60,6 +61,7 @@ public sealed partial class SqliteHistoryStore(
 
     public async Task UpdateAgentAsync(string agentId, AgentUpdate update, CancellationToken cancellationToken = default)
     {
+        await SqliteConnections.OffScheduler();
         await using var connection = connections.Open();
         await using var command = connection.CreateCommand();
         command.CommandText = """
