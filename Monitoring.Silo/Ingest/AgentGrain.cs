@@ -65,7 +65,8 @@ public sealed class AgentGrain(
         }
 
         var previous = previousRegistration.RecordExists ? previousRegistration.State : null;
-        var update = new AgentUpdate(previous?.AgentName, previous?.LastSeen, Alerting.IsDown ? null : now);
+        var previousLastSeen = previous is null ? (DateTimeOffset?)null : UnixMicroseconds.Truncate(previous.LastSeen);
+        var update = new AgentUpdate(previous?.AgentName, previousLastSeen, Alerting.IsDown ? null : now);
         if (update != new AgentUpdate())
         {
             await store.UpdateAgentAsync(AgentId, update, cancellationToken);

@@ -14,7 +14,7 @@ namespace Monitoring.Silo.Ingest;
 public sealed class AgentIngest(string agentId)
 {
     /// <summary>The registry row is refreshed at most this often, unless the registration changed.</summary>
-    public static readonly TimeSpan RegistryRefresh = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RegistryRefresh = TimeSpan.FromSeconds(5);
 
     private DateTimeOffset _registryPublishedAt = DateTimeOffset.MinValue;
 
