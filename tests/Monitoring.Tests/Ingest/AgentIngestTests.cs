@@ -4,13 +4,16 @@ using Monitoring.Silo.Storage;
 
 namespace Monitoring.Tests.Ingest;
 
-/// <summary>An agent's ingest bookkeeping without a grain: what a batch appends, and how memory moves once it is durable.</summary>
+/// <summary>
+/// An agent's ingest bookkeeping without a grain: what a batch appends, and how memory moves once it is durable, on a
+/// fake clock.
+/// </summary>
 public sealed class AgentIngestTests
 {
-    private const string Agent = "web-01";
-
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly AgentIngest _ingest = new(Agent);
+
+    private const string Agent = "web-01";
 
     [Fact]
     public void First_batch_registers_the_agent_and_carries_its_registry_row_on_the_newest_sample()
