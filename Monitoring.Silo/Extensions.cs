@@ -1,6 +1,10 @@
+using Microsoft.Extensions.Options;
 using Monitoring.Abstractions;
 using Monitoring.Silo.Alerts;
 using Monitoring.Silo.History;
+using Monitoring.Silo.Ingest;
+using Monitoring.Silo.Liveness;
+using Monitoring.Silo.Notifications;
 using Monitoring.Silo.Storage;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -49,18 +53,15 @@ public static class Extensions
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<SqliteConnections>();
         silo.Services.AddSingleton<IHistoryStore, SqliteHistoryStore>();
+        silo.Services.AddSingleton<AgentSettings>();
         silo.Services.AddSingleton<HistoryReader>();
+        silo.Services.AddSingleton<AlertReader>();
+        silo.Services.AddSingleton<AlertPreviewer>();
         silo.Services.AddSingleton<HistoryWriter>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<HistoryWriter>());
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaCreator>();
-        silo.Services.AddOptions<RetentionOptions>()
-            .Bind(configuration.GetSection(RetentionOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        silo.Services.AddOptions<HistoryOptions>()
-            .Bind(configuration.GetSection(HistoryOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        silo.Services.AddValidatedOptions<RetentionOptions>(configuration.GetSection(RetentionOptions.SectionName));
+        silo.Services.AddValidatedOptions<HistoryOptions>(configuration.GetSection(HistoryOptions.SectionName));
         silo.Services.AddSingleton<HistoryCompactor>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<HistoryCompactor>());
         silo.Services.AddSingleton<RetentionSweeper>();
@@ -71,9 +72,16 @@ public static class Extensions
         silo.AddAdoNetGrainStorage(StorageNames.Monitoring, options => options.Invariant = SqliteInvariant);
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Monitoring)
             .Configure<SqliteConnections>((options, connections) => options.DataSource = connections);
+        silo.AddLiveness(configuration);
         silo.AddAlerting(configuration);
+        silo.AddNotifications(configuration);
         return silo;
     }
+
+    /// <summary>Options bound from a section and validated at start, so a wrong setting stops the silo naming it.</summary>
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, IConfigurationSection section)
+        where TOptions : class =>
+        services.AddOptions<TOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
 
     /// <summary>Creates the schema before Orleans' storage provider reads its queries from it.</summary>
     private sealed class SchemaCreator(SqliteConnections connections) : ILifecycleParticipant<ISiloLifecycle>
@@ -82,8 +90,7 @@ public static class Extensions
             lifecycle.Subscribe(nameof(SchemaCreator), ServiceLifecycleStage.RuntimeInitialize, _ =>
             {
                 using var connection = connections.Open();
-                SqliteSchema.Create(connection);
-                AlertSchema.Create(connection);
+                SqliteSchema.Create(connection, AlertSchema.Tables, NotificationSchema.Tables);
                 return Task.CompletedTask;
             });
     }

@@ -1,11 +1,9 @@
-using Microsoft.Data.Sqlite;
-
 namespace Monitoring.Silo.Alerts;
 
-/// <summary>The alert tables, created idempotently at silo start: every transition, each alert's newest state, every notification attempt, and the outbox of deliveries not yet acknowledged.</summary>
+/// <summary>The alert tables, created idempotently at silo start with the rest of the schema (<see cref="Storage.SqliteSchema"/>): every transition, and each alert's newest state.</summary>
 public static class AlertSchema
 {
-    private const string Tables = """
+    public const string Tables = """
         CREATE TABLE IF NOT EXISTS alert_history (
             seq INTEGER PRIMARY KEY,
             at INTEGER NOT NULL,
@@ -24,34 +22,5 @@ public static class AlertSchema
             at INTEGER NOT NULL,
             event TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS alerts_state ON alerts (state);
-
-        CREATE TABLE IF NOT EXISTS notifications (
-            seq INTEGER PRIMARY KEY,
-            at INTEGER NOT NULL,
-            alert_id TEXT NOT NULL,
-            attempt TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS notifications_alert ON notifications (alert_id);
-
-        CREATE TABLE IF NOT EXISTS notification_outbox (
-            notification_id TEXT NOT NULL,
-            receiver TEXT NOT NULL,
-            owner TEXT NOT NULL,
-            state TEXT NOT NULL,
-            queued_at INTEGER NOT NULL,
-            status TEXT NOT NULL,
-            repeat INTEGER NOT NULL,
-            alertmanager_only INTEGER NOT NULL,
-            at INTEGER NOT NULL,
-            alert TEXT NOT NULL,
-            transition TEXT,
-            PRIMARY KEY (notification_id, receiver));
-        CREATE INDEX IF NOT EXISTS notification_outbox_pending ON notification_outbox (state, owner);
         """;
-
-    public static void Create(SqliteConnection connection)
-    {
-        using var create = connection.CreateCommand();
-        create.CommandText = Tables;
-        create.ExecuteNonQuery();
-    }
 }

@@ -2,14 +2,10 @@ using System.Diagnostics.Metrics;
 
 namespace Monitoring.Silo.Alerts;
 
-/// <summary>Alerting's meters, under the "Monitoring" meter name that ServiceDefaults exports.</summary>
+/// <summary>Alerting's meter, under the "Monitoring" meter name that ServiceDefaults exports.</summary>
 public static class AlertingTelemetry
 {
     private static readonly Meter Meter = new(MonitoringTelemetry.Name);
 
     public static readonly Counter<long> Transitions = Meter.CreateCounter<long>("monitoring.alerts.transitions", "{transition}", "Alert state changes, by the state entered (tag to).");
-
-    public static readonly Counter<long> Queued = Meter.CreateCounter<long>("monitoring.notifications.queued", "{delivery}", "Deliveries queued, one per notification and receiver.");
-
-    public static readonly Counter<long> Attempts = Meter.CreateCounter<long>("monitoring.notifications.attempts", "{attempt}", "Delivery attempts, by receiver and outcome.");
 }

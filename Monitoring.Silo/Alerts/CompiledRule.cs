@@ -128,11 +128,3 @@ public sealed class CompiledSilence(Silence silence)
         && (_agent?.IsMatch(agentId) ?? true)
         && (Silence.Matchers?.Labels ?? new Dictionary<string, string>()).All(m => labels.TryGetValue(m.Key, out var v) && v == m.Value);
 }
-
-/// <summary><c>*</c> and <c>?</c> wildcards, case-insensitive, over the whole text.</summary>
-public static class Glob
-{
-    public static Regex ToRegex(string glob) =>
-        new("^" + Regex.Escape(glob).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$",
-            RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
-}

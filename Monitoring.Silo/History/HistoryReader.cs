@@ -1,14 +1,16 @@
 using Microsoft.Extensions.Options;
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
-using Monitoring.Silo.Alerts;
-using Monitoring.Silo.Ingest;
+using Monitoring.Silo.Liveness;
 using Monitoring.Silo.Storage;
 
 namespace Monitoring.Silo.History;
 
-/// <summary>History and fleet-list queries through the store, with each listed agent's liveness status computed now.</summary>
-public sealed class HistoryReader(IHistoryStore store, IOptions<AlertingOptions> alerting, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time)
+/// <summary>
+/// History and fleet-list queries through the store, with each listed agent's status computed now by the same function
+/// as the agent's own view (<see cref="LivenessClock.Status"/>), from the same stored facts.
+/// </summary>
+public sealed class HistoryReader(IHistoryStore store, IOptions<LivenessOptions> liveness, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time)
 {
     public Task<HistoryResponse?> QueryAsync(HistoryQuery query, CancellationToken cancellationToken = default) =>
         store.QueryAsync(query, cancellationToken);
@@ -17,7 +19,7 @@ public sealed class HistoryReader(IHistoryStore store, IOptions<AlertingOptions>
     {
         var registered = await store.ListAgentsAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var missed = alerting.Value.MissedIntervalsBeforeDown;
+        var missed = liveness.Value.MissedIntervalsBeforeDown;
         return new AgentList([.. registered.Select(agent => new AgentSummary
         {
             AgentId = agent.AgentId,
@@ -25,7 +27,7 @@ public sealed class HistoryReader(IHistoryStore store, IOptions<AlertingOptions>
             FirstSeen = agent.FirstSeen,
             LastSeen = agent.LastSeen,
             IntervalSeconds = agent.IntervalSeconds,
-            Status = Liveness.Status(now, agent.LastSeen, agent.IntervalSeconds, missed),
+            Status = new LivenessClock(agent.LastSeen, agent.WatchedSince ?? DateTimeOffset.MinValue, agent.IntervalSeconds, missed).Status(now),
             LastSampleAt = agent.LatestTimestamp,
             CpuPercent = agent.CpuPercent,
             MemoryPercent = agent.MemoryPercent,

@@ -1,93 +1,96 @@
-using Microsoft.Extensions.Options;
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
 using Monitoring.Silo.Alerts;
-using Monitoring.Silo.History;
+using Monitoring.Silo.Liveness;
+using Monitoring.Silo.Notifications;
 using Monitoring.Silo.Storage;
 
 namespace Monitoring.Silo.Ingest;
 
 /// <summary>
-/// One monitored agent. Holds its newest sample in memory and appends every sample to history through the silo's
-/// batching writer; its registration is persisted only when it changes, and its fleet-registry row refreshed at most
-/// every <see cref="RegistryRefresh"/>. It evaluates the alert rules on every sample and, by one grain timer, the
-/// <c>for</c> and <c>keep_firing_for</c> deadlines and its liveness; alert state is persisted on every transition.
+/// One monitored agent. It orchestrates: <see cref="AgentIngest"/> keeps the registration and the newest sample and says
+/// what to append to history through the silo's batching writer (the registration is the agent's <c>agents</c> row,
+/// written with its samples), <see cref="AgentAlerting"/> evaluates the alert rules on every sample and, by one grain
+/// timer, the <c>for</c> and <c>keep_firing_for</c> deadlines, reminders and liveness. Alert state is persisted on every
+/// transition.
 /// </summary>
 /// <remarks>
 /// The timer keeps the grain active while the agent is up (a timer cannot run in a deactivated grain, so a silent agent
 /// would otherwise never be noticed); once the agent is down and nothing else is due it stops, and the grain may go.
 /// </remarks>
 public sealed class AgentGrain(
-    [PersistentState("agent", StorageNames.Monitoring)] IPersistentState<AgentRegistration> registration,
+    [PersistentState("agent", StorageNames.Monitoring)] IPersistentState<AgentRegistration> previousRegistration,
     [PersistentState("alerts", StorageNames.Monitoring)] IPersistentState<AgentAlertState> alerts,
     HistoryWriter writer,
     IHistoryStore store,
     AlertRuleCache rules,
     AlertHistoryWriter alertHistory,
     NotificationDispatcher notifications,
-    IOptions<AlertingOptions> alerting,
+    AgentSettings settings,
     [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time) : Grain, IAgentGrain
 {
-    private static readonly TimeSpan RegistryRefresh = TimeSpan.FromSeconds(5);
-
     /// <summary>Longest wait between timer ticks: each tick keeps the grain from being collected as idle.</summary>
     private static readonly TimeSpan MaxTimerWait = TimeSpan.FromMinutes(1);
 
-    private AlertEvaluator? _evaluator;
-    private NotificationPlanner? _planner;
+    private AgentIngest? _ingest;
+    private AgentAlerting? _alerting;
     private IGrainTimer? _timer;
-    private DateTimeOffset _activatedAt;
-
-    private LatestMetrics? _latest;
-    private double _intervalSeconds = Liveness.DefaultIntervalSeconds;
-    private DateTimeOffset _lastSeen;
-    private DateTimeOffset _registryPublishedAt = DateTimeOffset.MinValue;
-
     private string? _agentId;
 
     private string AgentId => _agentId ??= AgentGrainKeys.ToAgentId(this.GetPrimaryKeyString());
 
-    private AlertEvaluator Evaluator => _evaluator ??= new AlertEvaluator(alerts.State, alerting.Value);
+    private AgentIngest Ingest => _ingest ??= new AgentIngest(AgentId);
 
-    private NotificationPlanner Planner => _planner ??= new NotificationPlanner(alerting.Value);
+    private AgentAlerting Alerting => _alerting ??= settings.Alerting(alerts.State);
 
-    private string AgentName => registration.RecordExists ? registration.State.AgentName : _latest?.AgentName ?? AgentId;
+    private string AgentName => Ingest.AgentName ?? Ingest.Latest?.AgentName ?? AgentId;
 
+    /// <summary>The agent's liveness once it is registered; null before its first sample.</summary>
+    private LivenessClock? Liveness => Ingest.IsRegistered
+        ? new LivenessClock(Ingest.LastSeen, Ingest.WatchedSince, Ingest.IntervalSeconds, settings.MissedIntervalsBeforeDown)
+        : null;
+
+    /// <summary>
+    /// Reads the agent's row and starts watching it: the row records when (an agent already down gets no new grace
+    /// period), so the fleet list computes the same status as this grain. A registration the previous release kept in
+    /// grain state is carried into the row once and cleared.
+    /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _activatedAt = time.GetUtcNow();
+        var now = UnixMicroseconds.Truncate(time.GetUtcNow());
         var stored = await store.ReadAgentAsync(AgentId, cancellationToken);
         if (stored is null)
         {
             return;
         }
 
-        Schedule();
-
-        _intervalSeconds = stored.IntervalSeconds;
-        _lastSeen = Max(stored.LastSeen, registration.State.LastSeen);
-        if (stored.Latest is { } sample)
+        var previous = previousRegistration.RecordExists ? previousRegistration.State : null;
+        var previousLastSeen = previous is null ? (DateTimeOffset?)null : UnixMicroseconds.Truncate(previous.LastSeen);
+        var update = new AgentUpdate(previous?.AgentName, previousLastSeen, Alerting.IsDown ? null : now);
+        if (update != new AgentUpdate())
         {
-            _latest = new LatestMetrics
-            {
-                AgentId = AgentId,
-                AgentName = registration.RecordExists ? registration.State.AgentName : stored.AgentName,
-                Timestamp = sample.Timestamp,
-                CpuPercent = sample.CpuPercent,
-                MemoryPercent = sample.MemoryPercent,
-                DiskPercent = sample.DiskPercent,
-                System = new SystemMetrics { CpuPercent = sample.CpuPercent, Memory = sample.Memory, Disk = sample.Disk },
-                Network = sample.Network,
-            };
+            await store.UpdateAgentAsync(AgentId, update, cancellationToken);
         }
+
+        if (previous is not null)
+        {
+            await previousRegistration.ClearStateAsync(cancellationToken);
+        }
+
+        Ingest.Restore(stored with
+        {
+            AgentName = update.AgentName ?? stored.AgentName,
+            LastSeen = update.LastSeen > stored.LastSeen ? update.LastSeen.Value : stored.LastSeen,
+            WatchedSince = update.WatchedSince ?? stored.WatchedSince,
+        });
+        Schedule();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (registration.RecordExists && registration.State.LastSeen != _lastSeen)
+        if (Ingest.IsRegistered && Ingest.LastSeen > Ingest.PublishedLastSeen)
         {
-            registration.State.LastSeen = _lastSeen;
-            await registration.WriteStateAsync(cancellationToken);
+            await store.UpdateAgentAsync(AgentId, new AgentUpdate(LastSeen: Ingest.LastSeen), cancellationToken);
         }
     }
 
@@ -104,53 +107,40 @@ public sealed class AgentGrain(
         await AcceptAsync(samples);
     }
 
-    public Task<LatestMetrics?> GetLatest() => Task.FromResult(_latest);
+    public Task<LatestMetrics?> GetLatest() => Task.FromResult(Ingest.Latest);
 
     public Task<AgentSummary?> GetSummary()
     {
-        if (!registration.RecordExists)
+        if (Liveness is not { } liveness)
         {
             return Task.FromResult<AgentSummary?>(null);
         }
 
-        var state = registration.State;
+        var latest = Ingest.Latest;
         return Task.FromResult<AgentSummary?>(new AgentSummary
         {
             AgentId = AgentId,
-            AgentName = state.AgentName,
-            Status = alerts.State.DownSince is null
-                ? Liveness.Status(time.GetUtcNow(), LivenessBaseline, _intervalSeconds, alerting.Value.MissedIntervalsBeforeDown)
-                : "down",
-            FirstSeen = state.FirstSeen,
-            LastSeen = _lastSeen,
-            IntervalSeconds = _intervalSeconds,
-            LastSampleAt = _latest?.Timestamp,
-            CpuPercent = _latest?.CpuPercent,
-            MemoryPercent = _latest?.MemoryPercent,
-            DiskPercent = _latest?.DiskPercent,
+            AgentName = Ingest.AgentName!,
+            Status = liveness.Status(time.GetUtcNow()),
+            FirstSeen = Ingest.FirstSeen,
+            LastSeen = liveness.LastSeen,
+            IntervalSeconds = liveness.IntervalSeconds,
+            LastSampleAt = latest?.Timestamp,
+            CpuPercent = latest?.CpuPercent,
+            MemoryPercent = latest?.MemoryPercent,
+            DiskPercent = latest?.DiskPercent,
         });
     }
 
-    public async Task<AlertList> GetAlerts()
-    {
-        var ruleSet = await rules.GetAsync();
-        var now = time.GetUtcNow();
-        return new AlertList([.. alerts.State.Alerts.Values
-            .Where(a => a.State != AlertState.Inactive)
-            .OrderBy(a => a.StartedAt)
-            .Select(a => a.ToView(AgentId, ruleSet.IsSilenced(a, AgentId, now)))]);
-    }
+    public async Task<AlertList> GetAlerts() => Alerting.List(await rules.GetAsync(), AgentId, time.GetUtcNow());
 
     public async Task<AlertView?> Acknowledge(string alertId, Acknowledgement acknowledgement)
     {
-        var alert = alerts.State.Alerts.Values.FirstOrDefault(a => a.Id == alertId);
-        if (alert is null || alert.State is AlertState.Inactive or AlertState.Resolved)
+        if (Alerting.Acknowledge(alertId, acknowledgement, time.GetUtcNow()) is not { } alert)
         {
             return null;
         }
 
-        alert.Acknowledged = acknowledgement with { At = time.GetUtcNow() };
-        alert.AcknowledgedSeverity = alert.Severity;
         await alerts.WriteStateAsync();
         var ruleSet = await rules.GetAsync();
         Schedule(ruleSet);
@@ -159,61 +149,61 @@ public sealed class AgentGrain(
 
     public Task Watch() => Task.CompletedTask;
 
-    /// <summary>Liveness counts from the newest sample, or from activation when that is later: one grace period after a restart.</summary>
-    private DateTimeOffset LivenessBaseline => Max(_lastSeen, _activatedAt);
-
-    private TimeSpan DownAfter => Liveness.DownAfter(_intervalSeconds, alerting.Value.MissedIntervalsBeforeDown);
-
-    /// <summary>Evaluates every rule against the agent's newest sample, then persists and records what changed.</summary>
-    private async Task EvaluateSampleAsync(MetricsReport sample, IReadOnlyList<KeyValuePair<string, double>> detail, DateTimeOffset now)
+    /// <summary>
+    /// Appends the samples to history (with the registry row when due) and, only once they are durable, moves the grain's
+    /// memory on: a failed append leaves the grain as it was, so the client's retry is handled like the first attempt.
+    /// </summary>
+    private async Task AcceptAsync(IReadOnlyList<MetricsReport> samples)
     {
+        var now = UnixMicroseconds.Truncate(time.GetUtcNow());
+        IngestBatch batch;
+        using (MonitoringTelemetry.Source.StartActivity("history.append"))
+        {
+            // Ends when the batch carrying these samples has committed; the batch's own span links back to it.
+            batch = Ingest.Prepare(samples, now);
+            await (batch.Records.Count == 1 ? writer.AppendAsync(batch.Records[0]) : Task.WhenAll(batch.Records.Select(writer.AppendAsync)));
+        }
+
+        var isNewest = Ingest.Apply(batch, now);
+        if (!isNewest && !Alerting.IsDown)
+        {
+            return;
+        }
+
         var ruleSet = await rules.GetAsync();
-        var evaluator = Evaluator;
-        if (alerts.State.DownSince is not null)
+        if (isNewest)
         {
-            evaluator.OnUp(AgentId, now);
+            // Only the newest sample says what is true now; a backfilled older one must not move alerts back in time.
+            Alerting.OnSample(ruleSet, AgentId, AgentName, batch.Newest.Sample, batch.Newest.Detail, now);
+        }
+        else
+        {
+            Alerting.OnSeen(AgentId, now);
         }
 
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (series, value) in MetricSeries.Headlines(sample).Concat(detail).Concat(MetricSeries.Checks(sample)))
-        {
-            values[series] = value;
-        }
-
-        evaluator.OnSample(ruleSet, AgentId, AgentName, values, now);
         await CommitAlertsAsync(ruleSet, now);
-        Schedule(ruleSet);
     }
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var ruleSet = await rules.GetAsync();
-        var evaluator = Evaluator;
-        evaluator.OnTick(ruleSet, AgentId, now);
-        if (alerts.State.DownSince is null && registration.RecordExists && now - LivenessBaseline > DownAfter)
-        {
-            evaluator.OnDown(ruleSet, AgentId, AgentName, now - _lastSeen, DownAfter, now);
-        }
-
+        Alerting.OnTick(ruleSet, AgentId, AgentName, Liveness, now);
         await CommitAlertsAsync(ruleSet, now);
-        Schedule(ruleSet);
     }
 
     /// <summary>
     /// Writes the notifications due to the outbox, then persists the alert state (with what was notified) when something
-    /// changed, then appends the transitions to the alert history: a crash in between plans the same notification ids
-    /// again (at least once, never lost), and delivery does not wait for the history commit.
+    /// changed, then appends the transitions to the alert history, and points the timer at the next deadline.
     /// </summary>
     private async Task CommitAlertsAsync(CompiledRuleSet ruleSet, DateTimeOffset now)
     {
-        var evaluator = Evaluator;
-        var due = Planner.Plan(alerts.State, ruleSet, AgentId, now, out var notifiedChanged);
-        if (due.Count > 0)
+        var changes = Alerting.Take(ruleSet, AgentId, now);
+        if (changes.Due.Count > 0)
         {
             try
             {
-                await notifications.QueueAsync(due);
+                await notifications.QueueAsync(changes.Due);
             }
             catch
             {
@@ -223,42 +213,25 @@ public sealed class AgentGrain(
             }
         }
 
-        if (!evaluator.HasEvents && !notifiedChanged)
+        if (changes.Persist)
         {
-            return;
+            foreach (var transition in changes.Events)
+            {
+                AlertingTelemetry.Transitions.Add(1, new KeyValuePair<string, object?>("to", transition.To));
+            }
+
+            await alerts.WriteStateAsync();
+            await alertHistory.AppendAsync(changes.Events);
         }
 
-        var events = evaluator.TakeEvents();
-        foreach (var transition in events)
-        {
-            AlertingTelemetry.Transitions.Add(1, new KeyValuePair<string, object?>("to", transition.To));
-        }
-
-        await alerts.WriteStateAsync();
-        await alertHistory.AppendAsync(events);
+        Schedule(ruleSet);
     }
 
-    /// <summary>Points the one timer at the next deadline: a pending alert's <c>for</c>, a kept alert's end, or liveness.</summary>
+    /// <summary>Points the one timer at the next deadline, or stops it when nothing is due.</summary>
     private void Schedule(CompiledRuleSet? ruleSet = null)
     {
         var now = time.GetUtcNow();
-        DateTimeOffset? due = ruleSet is null ? null : Evaluator.NextDeadline(ruleSet);
-        if (ruleSet is not null && Planner.NextDeadline(alerts.State, ruleSet, AgentId, now) is { } notify && (due is null || notify < due))
-        {
-            due = notify;
-        }
-
-        if (alerts.State.DownSince is null && registration.RecordExists)
-        {
-            var down = LivenessBaseline + DownAfter + TimeSpan.FromMilliseconds(1);
-            due = due is { } d && d < down ? d : down;
-        }
-        else if (ruleSet is null && alerts.State.Alerts.Values.Any(a => a.State == AlertState.Pending || a.ClearedSince is not null))
-        {
-            due = now;
-        }
-
-        if (due is not { } next)
+        if (Alerting.NextDeadline(ruleSet, AgentId, Liveness, now) is not { } next)
         {
             _timer?.Dispose();
             _timer = null;
@@ -276,90 +249,4 @@ public sealed class AgentGrain(
             _timer.Change(wait, Timeout.InfiniteTimeSpan);
         }
     }
-
-    /// <summary>
-    /// Appends the samples to history and, only once they are durable, moves the grain's memory and registration on:
-    /// a failed append leaves the grain as it was, so the client's retry is handled like the first attempt.
-    /// </summary>
-    private async Task AcceptAsync(IReadOnlyList<MetricsReport> samples)
-    {
-        var now = time.GetUtcNow();
-        var newest = samples.Count == 1 ? samples[0] : samples.MaxBy(s => s.Timestamp)!;
-        var name = string.IsNullOrWhiteSpace(newest.AgentName) ? AgentId : newest.AgentName;
-        var state = registration.State;
-        var firstSight = string.IsNullOrEmpty(state.AgentId);
-        var registrationChanged = firstSight || state.AgentName != name;
-        var registry = registrationChanged || now - _registryPublishedAt >= RegistryRefresh ? Registry(newest, name, now) : null;
-        IReadOnlyList<KeyValuePair<string, double>> newestDetail;
-
-        using (MonitoringTelemetry.Source.StartActivity("history.append"))
-        {
-            // Ends when the batch carrying these samples has committed; the batch's own span links back to it.
-            var records = samples.Select(s => new HistoryRecord(AgentId, now, s, MetricSeries.Detail(s), ReferenceEquals(s, newest) ? registry : null)).ToList();
-            newestDetail = records.First(r => ReferenceEquals(r.Sample, newest)).Detail;
-            await (records.Count == 1 ? writer.AppendAsync(records[0]) : Task.WhenAll(records.Select(writer.AppendAsync)));
-        }
-
-        _lastSeen = now;
-        if (registry is not null)
-        {
-            _registryPublishedAt = now;
-        }
-
-        var isNewest = _latest is null || newest.Timestamp >= _latest.Timestamp;
-        if (isNewest)
-        {
-            _latest = Headline(newest, name);
-            _intervalSeconds = newest.IntervalSeconds ?? Liveness.DefaultIntervalSeconds;
-        }
-
-        if (registrationChanged)
-        {
-            if (firstSight)
-            {
-                state.AgentId = AgentId;
-                state.FirstSeen = now;
-            }
-
-            state.AgentName = name;
-            state.LastSeen = now;
-            await registration.WriteStateAsync();
-        }
-
-        if (isNewest)
-        {
-            // Only the newest sample says what is true now; a backfilled older one must not move alerts back in time.
-            await EvaluateSampleAsync(newest, newestDetail, now);
-        }
-        else if (alerts.State.DownSince is not null)
-        {
-            var ruleSet = await rules.GetAsync();
-            Evaluator.OnUp(AgentId, now);
-            await CommitAlertsAsync(ruleSet, now);
-            Schedule(ruleSet);
-        }
-    }
-
-    /// <summary>The fleet-list row for the agent: the newest sample it has, whether this one or one already held.</summary>
-    private RegistryEntry Registry(MetricsReport sample, string name, DateTimeOffset now)
-    {
-        var newest = _latest is null || sample.Timestamp >= _latest.Timestamp ? Headline(sample, name) : _latest;
-        return new RegistryEntry(name, now, sample.IntervalSeconds ?? _intervalSeconds,
-            newest.Timestamp, newest.CpuPercent, newest.MemoryPercent, newest.DiskPercent);
-    }
-
-    private LatestMetrics Headline(MetricsReport sample, string name) => new()
-    {
-        AgentId = AgentId,
-        AgentName = name,
-        Timestamp = sample.Timestamp!.Value,
-        CpuPercent = sample.System!.CpuPercent!.Value,
-        MemoryPercent = sample.System.Memory!.Percent!.Value,
-        DiskPercent = sample.System.Disk!.Percent!.Value,
-        System = sample.System,
-        Network = sample.Network ?? [],
-        Agent = sample.Agent,
-    };
-
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

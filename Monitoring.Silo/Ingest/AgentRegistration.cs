@@ -1,6 +1,9 @@
 namespace Monitoring.Silo.Ingest;
 
-/// <summary>An agent's persisted registration; written when it changes, never per sample.</summary>
+/// <summary>
+/// An agent's registration as the previous release kept it in grain state, beside the <c>agents</c> row: read once at
+/// activation to carry its name and last-seen time into the row, then cleared. The row is the one registration now.
+/// </summary>
 [GenerateSerializer, Alias("Monitoring.AgentRegistration")]
 public sealed class AgentRegistration
 {

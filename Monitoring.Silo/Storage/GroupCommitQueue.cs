@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 
 namespace Monitoring.Silo.Storage;
 
@@ -9,11 +10,48 @@ namespace Monitoring.Silo.Storage;
 /// a caller waiting for it.
 /// </summary>
 public sealed class GroupCommitQueue<TItem>(int maxBatch)
+    where TItem : PendingCommit
 {
     private readonly Channel<TItem> _queue = Channel.CreateUnbounded<TItem>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Queues an item; false once the writer has stopped.</summary>
     public bool TryQueue(TItem item) => _queue.Writer.TryWrite(item);
+
+    /// <summary>Queues an item; completes once its batch is committed, and throws once <paramref name="writer"/> has stopped.</summary>
+    public Task Enqueue(TItem item, string writer) =>
+        TryQueue(item) ? item.Committed.Task : throw new InvalidOperationException($"The {writer} has stopped.");
+
+    /// <summary>
+    /// Runs <paramref name="write"/> over a batch in one transaction, then tells every caller in it: done once committed,
+    /// else the error, after <paramref name="failed"/> has logged it (the writer lives on for the next batch).
+    /// </summary>
+    public static void Commit(SqliteConnection connection, List<TItem> batch, Action<SqliteTransaction> write, Action<Exception> failed)
+    {
+        try
+        {
+            using (var transaction = connection.BeginTransaction())
+            {
+                write(transaction);
+                transaction.Commit();
+            }
+
+            Complete(batch, null);
+        }
+        catch (Exception error)
+        {
+            failed(error);
+            Complete(batch, error);
+        }
+    }
+
+    /// <summary>Tells every caller in a batch that it is durable, or why it is not.</summary>
+    public static void Complete(List<TItem> batch, Exception? error)
+    {
+        foreach (var pending in batch)
+        {
+            _ = error is null ? pending.Committed.TrySetResult() : pending.Committed.TrySetException(error);
+        }
+    }
 
     /// <summary>Runs <paramref name="run"/> (the writer's loop over <see cref="Batches"/>) for the silo's lifetime.</summary>
     public void Participate(ISiloLifecycle lifecycle, string name, Func<Task> run)
@@ -50,4 +88,10 @@ public sealed class GroupCommitQueue<TItem>(int maxBatch)
             batch.Clear();
         }
     }
+}
+
+/// <summary>An item of a single writer's queue whose caller waits for the commit of its batch.</summary>
+public abstract record PendingCommit
+{
+    public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -1,6 +1,5 @@
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
-using Monitoring.Silo.History;
 using Monitoring.Silo.Storage.Blocks;
 
 namespace Monitoring.Silo.Storage;

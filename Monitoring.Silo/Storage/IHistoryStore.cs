@@ -1,12 +1,13 @@
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
-using Monitoring.Silo.History;
 
 namespace Monitoring.Silo.Storage;
 
 /// <summary>
 /// The storage seam of history, the fleet registry and retention: every statement about samples, agents and what is past
 /// retention lives in one implementation of this interface per backend, so grains, readers and sweepers never see SQL.
+/// Grains await <see cref="ReadAgentAsync"/>, <see cref="UpdateAgentAsync"/>, <see cref="QueryAsync"/>,
+/// <see cref="ListAgentsAsync"/> and <see cref="GetStatsAsync"/>: a backend whose driver blocks runs them off the caller's thread.
 /// </summary>
 public interface IHistoryStore
 {
@@ -21,6 +22,12 @@ public interface IHistoryStore
 
     /// <summary>Every agent's registry row, by agent id.</summary>
     Task<IReadOnlyList<RegisteredAgent>> ListAgentsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves a registered agent's row on outside a sample's append: when its grain began watching it, its last-seen time
+    /// when the grain deactivates, or what the previous release kept in grain state. Last seen only ever moves forward.
+    /// </summary>
+    Task UpdateAgentAsync(string agentId, AgentUpdate update, CancellationToken cancellationToken = default);
 
     /// <summary>The ids of the agents last seen at or after <paramref name="since"/>.</summary>
     Task<IReadOnlyList<string>> AgentsSeenSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
@@ -67,7 +74,11 @@ public interface IHistoryAppender : IDisposable
 }
 
 /// <summary>What the store knows of an agent when its grain activates.</summary>
-public sealed record StoredAgent(string AgentName, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, double IntervalSeconds, HistorySample? Latest);
+public sealed record StoredAgent(
+    string AgentName, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, double IntervalSeconds, DateTimeOffset? WatchedSince, HistorySample? Latest);
+
+/// <summary>The fields of an agent's row to move on; null leaves a field as it is.</summary>
+public sealed record AgentUpdate(string? AgentName = null, DateTimeOffset? LastSeen = null, DateTimeOffset? WatchedSince = null);
 
 /// <summary>One agent's fleet-registry row, as its grain last published it.</summary>
 public sealed record RegisteredAgent(
@@ -79,4 +90,5 @@ public sealed record RegisteredAgent(
     DateTimeOffset? LatestTimestamp,
     double? CpuPercent,
     double? MemoryPercent,
-    double? DiskPercent);
+    double? DiskPercent,
+    DateTimeOffset? WatchedSince);

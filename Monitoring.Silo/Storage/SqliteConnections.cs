@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,13 @@ public sealed class SqliteConnections(IOptions<StorageOptions> options) : DbData
     private readonly StorageOptions _options = options.Value;
 
     public override string ConnectionString => _options.ConnectionString;
+
+    /// <summary>
+    /// Awaited first by every call a grain makes to SQLite: moves the rest of the call to the thread pool, as the writers run
+    /// on threads of their own, because Microsoft.Data.Sqlite's async methods complete synchronously and would block an
+    /// Orleans scheduler thread.
+    /// </summary>
+    public static ConfiguredTaskAwaitable OffScheduler() => Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
 
     public SqliteConnection Open()
     {

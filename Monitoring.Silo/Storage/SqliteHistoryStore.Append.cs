@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Monitoring.Silo.History;
 using Monitoring.Silo.Storage.Blocks;
 
 namespace Monitoring.Silo.Storage;

@@ -2,8 +2,6 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
-using Monitoring.Silo.Alerts;
-using Monitoring.Silo.History;
 using Monitoring.Silo.Storage.Blocks;
 
 namespace Monitoring.Silo.Storage;
@@ -17,9 +15,10 @@ public sealed partial class SqliteHistoryStore
 
     public async Task<StoredAgent?> ReadAgentAsync(string agentId, CancellationToken cancellationToken = default)
     {
+        await SqliteConnections.OffScheduler();
         await using var connection = connections.Open();
         await using var agent = connection.CreateCommand();
-        agent.CommandText = "SELECT agent_no, agent_name, first_seen, last_seen, interval_seconds FROM agents WHERE agent_id = @agent_id;";
+        agent.CommandText = "SELECT agent_no, agent_name, first_seen, last_seen, interval_seconds, watched_since FROM agents WHERE agent_id = @agent_id;";
         agent.Parameters.AddWithValue("@agent_id", agentId);
         await using var row = await agent.ExecuteReaderAsync(cancellationToken);
         if (!await row.ReadAsync(cancellationToken))
@@ -33,11 +32,13 @@ public sealed partial class SqliteHistoryStore
             UnixMicroseconds.ToTime(row.GetInt64(2)),
             UnixMicroseconds.ToTime(row.GetInt64(3)),
             row.GetDouble(4),
+            row.IsDBNull(5) ? null : UnixMicroseconds.ToTime(row.GetInt64(5)),
             latest is null ? null : StoredSample.ToHistorySample(latest.Timestamp, latest.Values, latest.Network));
     }
 
     public async Task<HistoryResponse?> QueryAsync(HistoryQuery query, CancellationToken cancellationToken = default)
     {
+        await SqliteConnections.OffScheduler();
         await using var connection = connections.Open();
         if (await FindAgentAsync(connection, query.AgentId, cancellationToken) is not { } agentNo)
         {

@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Monitoring.Contracts;
-using Monitoring.Silo.History;
 
 namespace Monitoring.Silo.Storage;
 
@@ -31,6 +30,7 @@ public sealed partial class SqliteHistoryStore
 
     public async Task<StorageStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {
+        await SqliteConnections.OffScheduler();
         await using var connection = connections.Open();
         var tiers = new List<StorageTier>();
         StorageTier Tier(string name, string sql)

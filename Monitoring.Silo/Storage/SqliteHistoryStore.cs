@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Monitoring.Contracts;
-using Monitoring.Silo.History;
 using Monitoring.Silo.Storage.Blocks;
 
 namespace Monitoring.Silo.Storage;
@@ -32,10 +31,12 @@ public sealed partial class SqliteHistoryStore(
 
     public async Task<IReadOnlyList<RegisteredAgent>> ListAgentsAsync(CancellationToken cancellationToken = default)
     {
+        await SqliteConnections.OffScheduler();
         await using var connection = connections.Open();
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT agent_id, agent_name, first_seen, last_seen, interval_seconds, latest_ts, cpu_percent, memory_percent, disk_percent
+            SELECT agent_id, agent_name, first_seen, last_seen, interval_seconds, latest_ts, cpu_percent, memory_percent, disk_percent,
+                watched_since
             FROM agents ORDER BY agent_id;
             """;
         var agents = new List<RegisteredAgent>();
@@ -51,10 +52,28 @@ public sealed partial class SqliteHistoryStore(
                 rows.IsDBNull(5) ? null : UnixMicroseconds.ToTime(rows.GetInt64(5)),
                 rows.IsDBNull(6) ? null : rows.GetDouble(6),
                 rows.IsDBNull(7) ? null : rows.GetDouble(7),
-                rows.IsDBNull(8) ? null : rows.GetDouble(8)));
+                rows.IsDBNull(8) ? null : rows.GetDouble(8),
+                rows.IsDBNull(9) ? null : UnixMicroseconds.ToTime(rows.GetInt64(9))));
         }
 
         return agents;
+    }
+
+    public async Task UpdateAgentAsync(string agentId, AgentUpdate update, CancellationToken cancellationToken = default)
+    {
+        await SqliteConnections.OffScheduler();
+        await using var connection = connections.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE agents SET agent_name = coalesce(@agent_name, agent_name), last_seen = max(last_seen, coalesce(@last_seen, last_seen)),
+                watched_since = coalesce(@watched_since, watched_since)
+            WHERE agent_id = @agent_id;
+            """;
+        command.Parameters.AddWithValue("@agent_id", agentId);
+        command.Parameters.AddWithValue("@agent_name", (object?)update.AgentName ?? DBNull.Value);
+        command.Parameters.AddWithValue("@last_seen", update.LastSeen is { } lastSeen ? (object)UnixMicroseconds.From(lastSeen) : DBNull.Value);
+        command.Parameters.AddWithValue("@watched_since", update.WatchedSince is { } watchedSince ? (object)UnixMicroseconds.From(watchedSince) : DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> AgentsSeenSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)

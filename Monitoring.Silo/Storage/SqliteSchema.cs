@@ -44,7 +44,8 @@ public static class SqliteSchema
             latest_ts INTEGER NULL,
             cpu_percent REAL NULL,
             memory_percent REAL NULL,
-            disk_percent REAL NULL);
+            disk_percent REAL NULL,
+            watched_since INTEGER NULL);
 
         -- Series names, numbered once for every agent: blocks and head rows carry the numbers.
         CREATE TABLE IF NOT EXISTS series_names (
@@ -84,6 +85,7 @@ public static class SqliteSchema
     private static readonly (string Table, string Column, string Type)[] AddedColumns =
     [
         ("history", "detail", "TEXT NULL"),
+        ("agents", "watched_since", "INTEGER NULL"),
     ];
 
     private static readonly (string Key, string Text)[] OrleansQueries =
@@ -113,7 +115,8 @@ public static class SqliteSchema
             """),
     ];
 
-    public static void Create(SqliteConnection connection)
+    /// <summary>Creates the schema, with each feature's own tables (<paramref name="featureTables"/>), in one transaction.</summary>
+    public static void Create(SqliteConnection connection, params string[] featureTables)
     {
         using (var wal = connection.CreateCommand())
         {
@@ -126,7 +129,7 @@ public static class SqliteSchema
         using (var create = connection.CreateCommand())
         {
             create.Transaction = transaction;
-            create.CommandText = Tables;
+            create.CommandText = string.Concat([Tables, .. featureTables]);
             create.ExecuteNonQuery();
         }
 

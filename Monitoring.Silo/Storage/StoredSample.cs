@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
-using Monitoring.Silo.History;
 
 namespace Monitoring.Silo.Storage;
 

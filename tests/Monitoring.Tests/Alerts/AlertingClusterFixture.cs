@@ -8,6 +8,7 @@ using Monitoring.Abstractions.Alerting;
 using Monitoring.Contracts;
 using Monitoring.Silo;
 using Monitoring.Silo.Alerts;
+using Monitoring.Silo.Liveness;
 using Monitoring.Tests.Cluster;
 using Orleans.TestingHost;
 

@@ -1,5 +1,6 @@
 using Monitoring.Contracts;
 using Monitoring.Silo.Alerts;
+using Monitoring.Silo.Notifications;
 
 namespace Monitoring.Tests.Alerts;
 
@@ -339,7 +340,7 @@ public sealed class NotificationPlannerTests
         return alert;
     }
 
-    private static NotificationPlanner Planner(params string[] receiverTypes) => new(new AlertingOptions
+    private static NotificationPlanner Planner(params string[] receiverTypes) => new(new NotificationOptions
     {
         RepeatInterval = Repeat,
         AlertmanagerResendInterval = Resend,

@@ -198,7 +198,7 @@ public sealed class NotificationTests(AlertingClusterFixture fixture)
         var rule = await fixture.AddRuleAsync(AlertingClusterFixture.Rule(agent));
         var alertId = Abstractions.Alerting.AlertIds.For(agent, rule.Id!, "cpu_percent");
         Sink.Refuse(alertId, 2);
-        using var meter = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(Silo.Alerts.AlertingTelemetry.Attempts);
+        using var meter = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(Silo.Notifications.NotificationTelemetry.Attempts);
 
         await fixture.ReportAsync(agent, cpu: 95);
 

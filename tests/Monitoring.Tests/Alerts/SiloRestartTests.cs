@@ -8,6 +8,9 @@ using Monitoring.Abstractions.Alerting;
 using Monitoring.Contracts;
 using Monitoring.Silo;
 using Monitoring.Silo.Alerts;
+using Monitoring.Silo.Ingest;
+using Monitoring.Silo.Storage;
+using Orleans.Storage;
 using Monitoring.Tests.Cluster;
 using Orleans.TestingHost;
 
@@ -118,6 +121,72 @@ public sealed class SiloRestartTests : IAsyncLifetime
 
         Clock.Advance(TimeSpan.FromSeconds(60 * 2));
         await Eventually.TrueAsync(async () => await StatusesAsync(http, agent) == ("down", "down"), "both say down");
+    }
+
+    [Fact]
+    public async Task The_fleet_list_and_the_agent_agree_from_the_moment_a_restarted_silo_watches_the_agent()
+    {
+        var agent = Samples.NewAgentId();
+        await Grains.GetAgentGrain(agent).Report(Samples.Sample(agent, Clock.GetUtcNow()));
+
+        // Silent past the down threshold while no silo runs: the restart gives the agent one grace period, in both views.
+        await RestartAsync(whileStopped: TimeSpan.FromSeconds(60 * (MissedIntervalsBeforeDown + 1)), agent);
+        await using (var api = new ApiFactory(_cluster!))
+        {
+            api.StartServer();
+            using var http = api.CreateClient();
+            Assert.Equal(("up", "up"), await StatusesAsync(http, agent));
+
+            Clock.Advance(TimeSpan.FromSeconds(60 * MissedIntervalsBeforeDown));
+            Assert.Equal(("late", "late"), await StatusesAsync(http, agent));
+
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            Assert.Equal(("down", "down"), await StatusesAsync(http, agent));
+            await Eventually.TrueAsync(
+                async () => (await Grains.GetAgentGrain(agent).GetAlerts()).Alerts.Any(a => a.RuleId == "agent_down" && a.State == "firing"),
+                "agent_down fired");
+        }
+
+        // Down before the restart: no new grace period, and both views still say so.
+        await RestartAsync(whileStopped: TimeSpan.Zero, agent);
+        await using (var api = new ApiFactory(_cluster!))
+        {
+            api.StartServer();
+            using var http = api.CreateClient();
+            Assert.Equal(("down", "down"), await StatusesAsync(http, agent));
+        }
+    }
+
+    [Fact]
+    public async Task A_registration_the_previous_release_kept_in_grain_state_moves_into_the_agents_row_once()
+    {
+        var agent = Samples.NewAgentId();
+        var grainId = Grains.GetAgentGrain(agent).GetGrainId();
+        await Grains.GetAgentGrain(agent).Report(Samples.Sample(agent, Clock.GetUtcNow(), name: "web"));
+        var storage = ((InProcessSiloHandle)_cluster!.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Monitoring);
+        // What the previous release also kept: the registration in grain state, last seen when its grain deactivated.
+        var lastSeen = Clock.GetUtcNow().AddSeconds(3);
+        var previous = new AgentRegistration { AgentId = agent, AgentName = "web-renamed", FirstSeen = Clock.GetUtcNow(), LastSeen = lastSeen };
+        await storage.WriteStateAsync("agent", grainId, new GrainState<AgentRegistration>(previous));
+
+        await RestartAsync(whileStopped: TimeSpan.Zero, agent);
+
+        var summary = (await Grains.GetAgentGrain(agent).GetSummary())!;
+        Assert.Equal(("web-renamed", lastSeen), (summary.AgentName, summary.LastSeen));
+        Assert.Equal(UnixMicroseconds.From(lastSeen), Scalar("SELECT last_seen FROM agents WHERE agent_id = @id", agent));
+        storage = ((InProcessSiloHandle)_cluster!.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Monitoring);
+        var cleared = new GrainState<AgentRegistration>();
+        await storage.ReadStateAsync("agent", grainId, cleared);
+        Assert.False(cleared.RecordExists);
+    }
+
+    /// <summary>Stops the silo gracefully, moves the clock, starts it again and activates the agent's grain as the start-up sweep does.</summary>
+    private async Task RestartAsync(TimeSpan whileStopped, string agent)
+    {
+        await StopAsync(hard: false);
+        Clock.Advance(whileStopped);
+        await StartAsync();
+        await Grains.GetAgentGrain(agent).Watch();
     }
 
     private static async Task<(string List, string Agent)> StatusesAsync(HttpClient http, string agent)

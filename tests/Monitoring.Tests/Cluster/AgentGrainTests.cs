@@ -155,7 +155,8 @@ public sealed class AgentGrainTests(ClusterFixture fixture)
         var at = Samples.RecentTime();
         foreach (var id in ids)
         {
-            await fixture.Grains.GetAgentGrain(id).Report(Samples.Sample(id, at, name: $"name of {id}"));
+            // Above the default cpu_high rule: each agent's pending alert is grain state of its own.
+            await fixture.Grains.GetAgentGrain(id).Report(Samples.Sample(id, at, cpu: 95, name: $"name of {id}"));
         }
 
         await fixture.DeactivateAllAsync();
@@ -165,6 +166,8 @@ public sealed class AgentGrainTests(ClusterFixture fixture)
             var summary = await fixture.Grains.GetAgentGrain(id).GetSummary();
             Assert.Equal($"name of {id}", summary!.AgentName);
             Assert.Equal(1, fixture.HistoryRows(id));
+            var alert = Assert.Single((await fixture.Grains.GetAgentGrain(id).GetAlerts()).Alerts);
+            Assert.Equal((id, $"name of {id}"), (alert.AgentId, alert.AgentName));
         }
 
         Assert.Equal(ids.Length, fixture.Scalar(

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
 using Monitoring.Silo.Alerts;
-using Monitoring.Silo.History;
+using Monitoring.Silo.Notifications;
 using Monitoring.Silo.Storage;
 
 namespace Monitoring.Tests.Storage;
@@ -24,8 +24,7 @@ public sealed class HistoryStoreFile : IDisposable
         Connections = new SqliteConnections(Options.Create(new StorageOptions { ConnectionString = $"Data Source={Path}", BusyTimeoutMilliseconds = 5000 }));
         using (var connection = Connections.Open())
         {
-            SqliteSchema.Create(connection);
-            AlertSchema.Create(connection);
+            SqliteSchema.Create(connection, AlertSchema.Tables, NotificationSchema.Tables);
         }
 
         Store = new SqliteHistoryStore(Connections, Options.Create(options ?? new HistoryOptions()), TimeProvider.System);

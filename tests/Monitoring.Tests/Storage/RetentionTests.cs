@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Monitoring.Abstractions;
-using Monitoring.Silo.History;
 using Monitoring.Silo.Storage;
 using Monitoring.Tests.Cluster;
 using Orleans.TestingHost;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Monitoring.Silo.Storage;
 
-namespace Monitoring.Silo.History;
+namespace Monitoring.Silo.Storage;
 
 /// <summary>
 /// The silo's one writer of history: appends from every grain queue here and are committed together, one transaction
@@ -17,13 +16,7 @@ public sealed partial class HistoryWriter(IHistoryStore store, ILogger<HistoryWr
     /// <summary>Appends one sample; completes when it is durable. A sample already stored for (agent, timestamp) is not stored again.</summary>
     public Task AppendAsync(HistoryRecord record)
     {
-        var pending = new PendingAppend(record, Activity.Current?.Context ?? default);
-        if (!_queue.TryQueue(pending))
-        {
-            throw new InvalidOperationException("The history writer has stopped.");
-        }
-
-        return pending.Committed.Task;
+        return _queue.Enqueue(new PendingAppend(record, Activity.Current?.Context ?? default), "history writer");
     }
 
     public void Participate(ISiloLifecycle lifecycle) => _queue.Participate(lifecycle, nameof(HistoryWriter), Run);
@@ -60,27 +53,18 @@ public sealed partial class HistoryWriter(IHistoryStore store, ILogger<HistoryWr
             MonitoringTelemetry.SamplesStored.Add(stored);
             MonitoringTelemetry.BatchSize.Record(batch.Count);
             MonitoringTelemetry.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            foreach (var pending in batch)
-            {
-                pending.Committed.TrySetResult();
-            }
+            GroupCommitQueue<PendingAppend>.Complete(batch, null);
         }
         catch (Exception error)
         {
             // Whatever failed, the writer lives on for the next batch; this batch's callers get the error (their clients a 503).
             activity?.SetStatus(ActivityStatusCode.Error, error.Message);
             Log.BatchFailed(logger, batch.Count, error);
-            foreach (var pending in batch)
-            {
-                pending.Committed.TrySetException(error);
-            }
+            GroupCommitQueue<PendingAppend>.Complete(batch, error);
         }
     }
 
-    private sealed record PendingAppend(HistoryRecord Record, ActivityContext Caller)
-    {
-        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    private sealed record PendingAppend(HistoryRecord Record, ActivityContext Caller) : PendingCommit;
 
     private static partial class Log
     {

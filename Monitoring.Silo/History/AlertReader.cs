@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Monitoring.Contracts;
-using Monitoring.Silo.History;
+using Monitoring.Silo.Alerts;
 using Monitoring.Silo.Storage;
 
-namespace Monitoring.Silo.Alerts;
+namespace Monitoring.Silo.History;
 
 /// <summary>Reads the alert tables: the fleet's current alerts, the transitions over a time range, notification attempts.</summary>
 public sealed class AlertReader(SqliteConnections connections)
@@ -14,6 +14,7 @@ public sealed class AlertReader(SqliteConnections connections)
     /// <summary>Every alert's newest transition that left it in one of <paramref name="states"/>.</summary>
     public async Task<IReadOnlyList<AlertEvent>> CurrentAsync(IReadOnlyCollection<string> states, CancellationToken cancellationToken = default)
     {
+        await SqliteConnections.OffScheduler();
         await using var connection = connections.CreateConnection();
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -30,6 +31,7 @@ public sealed class AlertReader(SqliteConnections connections)
     /// <summary>Transitions from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), oldest first, capped.</summary>
     public async Task<AlertHistory> HistoryAsync(DateTimeOffset from, DateTimeOffset to, string? agentId, CancellationToken cancellationToken = default)
     {
+        await SqliteConnections.OffScheduler();
         await using var connection = connections.CreateConnection();
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -47,6 +49,7 @@ public sealed class AlertReader(SqliteConnections connections)
     /// <summary>The newest notification attempts, of one alert or all, newest first.</summary>
     public async Task<NotificationList> NotificationsAsync(string? alertId, int limit, CancellationToken cancellationToken = default)
     {
+        await SqliteConnections.OffScheduler();
         await using var connection = connections.CreateConnection();
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();

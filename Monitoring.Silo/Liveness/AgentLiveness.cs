@@ -1,23 +1,15 @@
-namespace Monitoring.Silo.Ingest;
+namespace Monitoring.Silo.Liveness;
 
 /// <summary>
 /// An agent is <c>up</c> while its newest sample is at most one and a half collection intervals old (one expected sample,
 /// with half an interval for jitter), <c>late</c> after that, and <c>down</c> once it missed
 /// <see cref="MissedIntervalsBeforeDown"/> intervals.
 /// </summary>
-public static class Liveness
+public static class AgentLiveness
 {
     public const double DefaultIntervalSeconds = 60;
     public const int MissedIntervalsBeforeDown = 3;
     public const double LateAfterIntervals = 1.5;
-
-    public static string Status(DateTimeOffset now, DateTimeOffset lastSeen, double intervalSeconds, int missedIntervalsBeforeDown)
-    {
-        var age = now - lastSeen;
-        return age > DownAfter(intervalSeconds, missedIntervalsBeforeDown) ? "down"
-            : age > TimeSpan.FromSeconds(intervalSeconds * LateAfterIntervals) ? "late"
-            : "up";
-    }
 
     public static TimeSpan DownAfter(double intervalSeconds, int missedIntervalsBeforeDown) =>
         TimeSpan.FromSeconds(intervalSeconds * missedIntervalsBeforeDown);

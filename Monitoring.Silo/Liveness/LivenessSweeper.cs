@@ -1,7 +1,7 @@
 using Monitoring.Abstractions;
 using Monitoring.Silo.Storage;
 
-namespace Monitoring.Silo.Alerts;
+namespace Monitoring.Silo.Liveness;
 
 /// <summary>
 /// When a silo starts, activates the grain of every agent seen in the last <see cref="Horizon"/>, so an agent that went

@@ -1,6 +1,6 @@
 using Monitoring.Contracts;
 
-namespace Monitoring.Silo.History;
+namespace Monitoring.Silo.Storage;
 
 /// <summary>
 /// One sample to append, with its detail series (<see cref="Monitoring.Abstractions.MetricSeries.Detail"/>, flattened once
@@ -22,11 +22,3 @@ public sealed record RegistryEntry(
     double CpuPercent,
     double MemoryPercent,
     double DiskPercent);
-
-/// <summary>Microseconds since the Unix epoch: history's time unit, fine enough to keep the seed's timestamps distinct.</summary>
-public static class UnixMicroseconds
-{
-    public static long From(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
-
-    public static DateTimeOffset ToTime(long microseconds) => DateTimeOffset.UnixEpoch.AddTicks(microseconds * 10);
-}

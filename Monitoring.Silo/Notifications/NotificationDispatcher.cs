@@ -5,7 +5,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Monitoring.Contracts;
 
-namespace Monitoring.Silo.Alerts;
+namespace Monitoring.Silo.Notifications;
 
 /// <summary>
 /// The silo's notification queue: each notification becomes one delivery per receiver, deduplicated by notification id
@@ -16,9 +16,9 @@ namespace Monitoring.Silo.Alerts;
 /// </summary>
 public sealed partial class NotificationDispatcher(
     IHttpClientFactory clients,
-    AlertHistoryWriter outbox,
+    NotificationOutbox outbox,
     IClusterMembershipService membership,
-    IOptions<AlertingOptions> options,
+    IOptions<NotificationOptions> options,
     ILogger<NotificationDispatcher> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     public const string ClientName = "alert-notifications";
@@ -171,7 +171,7 @@ public sealed partial class NotificationDispatcher(
         {
             if (_queue.Writer.TryWrite(delivery))
             {
-                AlertingTelemetry.Queued.Add(1);
+                NotificationTelemetry.Queued.Add(1);
             }
         }
     }
@@ -212,8 +212,8 @@ public sealed partial class NotificationDispatcher(
             ? new Uri(receiver.Url.TrimEnd('/') + "/api/v2/alerts")
             : new Uri(receiver.Url));
         request.Content = receiver.Type == ReceiverOptions.Alertmanager
-            ? JsonContent(Alertmanager(notification, link, options.Value), MonitoringJsonContext.Default.IReadOnlyListAlertmanagerAlert)
-            : JsonContent(Webhook(notification, receiver, link), MonitoringJsonContext.Default.WebhookNotification);
+            ? JsonContent(NotificationPayloads.Alertmanager(notification, link, options.Value), MonitoringJsonContext.Default.IReadOnlyListAlertmanagerAlert)
+            : JsonContent(NotificationPayloads.Webhook(notification, receiver, link), MonitoringJsonContext.Default.WebhookNotification);
         request.Options.Set(Context, new DeliveryContext(notification.Id, receiver.Name, notification.Alert.Id, notification.Status));
         using var response = await clients.CreateClient(ClientName).SendAsync(request, _stopping.Token);
         if (!response.IsSuccessStatusCode)
@@ -231,49 +231,6 @@ public sealed partial class NotificationDispatcher(
         return content;
     }
 
-    private static WebhookNotification Webhook(AlertNotification notification, ReceiverOptions receiver, string link) => new()
-    {
-        NotificationId = notification.Id,
-        Receiver = receiver.Name,
-        Status = notification.Status,
-        Repeat = notification.Repeat,
-        Transition = notification.Transition,
-        Value = notification.Alert.Value,
-        Link = link,
-        Alert = notification.Alert,
-    };
-
-    private static IReadOnlyList<AlertmanagerAlert> Alertmanager(AlertNotification notification, string link, AlertingOptions options)
-    {
-        var alert = notification.Alert;
-        var labels = new Dictionary<string, string>(alert.Labels)
-        {
-            ["alertname"] = alert.RuleName,
-            ["rule_id"] = alert.RuleId,
-            ["agent_id"] = alert.AgentId,
-            ["agent_name"] = alert.AgentName,
-            ["series"] = alert.Series,
-            ["severity"] = alert.Severity,
-        };
-        return
-        [
-            new AlertmanagerAlert
-            {
-                Labels = labels,
-                Annotations = new Dictionary<string, string>
-                {
-                    ["summary"] = alert.Summary,
-                    ["value"] = alert.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                },
-                StartsAt = alert.FiredAt ?? alert.StartedAt,
-                // A firing alert expires in Alertmanager unless re-sent: three re-send intervals leave room for two misses.
-                EndsAt = notification.Status == "resolved" ? alert.ResolvedAt ?? notification.At : notification.At + 3 * options.AlertmanagerResendInterval,
-                GeneratorUrl = link,
-            },
-        ];
-    }
-
-
     [LoggerMessage(1, LogLevel.Warning, "Notification {NotificationId} to {Receiver} gave up: {Reason}")]
     private static partial void LogGaveUp(ILogger logger, string notificationId, string receiver, string reason);
 
@@ -288,61 +245,4 @@ public sealed partial class NotificationDispatcher(
 
     [LoggerMessage(5, LogLevel.Error, "Could not adopt the outbox of silos that are gone")]
     private static partial void LogAdoptionFailed(ILogger logger, Exception exception);
-}
-
-/// <summary>One delivery in the outbox: a notification for one receiver.</summary>
-public sealed record OutboxEntry(string Receiver, AlertNotification Notification)
-{
-    public string Key => Receiver + "|" + Notification.Id;
-}
-
-/// <summary>What the attempt recorder needs to know about a request.</summary>
-public sealed record DeliveryContext(string NotificationId, string Receiver, string AlertId, string Status)
-{
-    public int Attempts { get; set; }
-}
-
-/// <summary>Sits inside the retry handler, so it sees and records every attempt, not just the final outcome.</summary>
-public sealed class DeliveryAttemptRecorder(AlertHistoryWriter writer, [FromKeyedServices(TimeProviderNames.Grains)] TimeProvider time) : DelegatingHandler
-{
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (!request.Options.TryGetValue(NotificationDispatcher.Context, out var context))
-        {
-            return await base.SendAsync(request, cancellationToken);
-        }
-
-        context.Attempts++;
-        var started = Stopwatch.GetTimestamp();
-        var at = time.GetUtcNow();
-        try
-        {
-            var response = await base.SendAsync(request, cancellationToken);
-            writer.Record(Attempt(context, at, started, response.IsSuccessStatusCode ? "delivered" : "failed", (int)response.StatusCode, null));
-            return response;
-        }
-        catch (Exception e)
-        {
-            writer.Record(Attempt(context, at, started, "failed", null, e.Message));
-            throw;
-        }
-    }
-
-    private static NotificationAttempt Attempt(DeliveryContext context, DateTimeOffset at, long started, string outcome, int? status, string? error)
-    {
-        AlertingTelemetry.Attempts.Add(1, new KeyValuePair<string, object?>("receiver", context.Receiver), new KeyValuePair<string, object?>("outcome", outcome));
-        return new()
-        {
-            NotificationId = context.NotificationId,
-            Receiver = context.Receiver,
-            AlertId = context.AlertId,
-            Status = context.Status,
-            Attempt = context.Attempts,
-            At = at,
-            Outcome = outcome,
-            HttpStatus = status,
-            Error = error,
-            DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-        };
-    }
 }

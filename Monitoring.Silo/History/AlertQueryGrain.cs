@@ -1,8 +1,10 @@
 using Monitoring.Abstractions.Alerting;
 using Monitoring.Contracts;
+using Monitoring.Silo.Alerts;
+using Monitoring.Silo.Storage;
 using Orleans.Concurrency;
 
-namespace Monitoring.Silo.Alerts;
+namespace Monitoring.Silo.History;
 
 /// <summary>Serves fleet-wide alert queries from the alert tables on whichever silo receives them.</summary>
 [StatelessWorker]

@@ -1,6 +1,7 @@
 using Monitoring.Contracts;
+using Monitoring.Silo.Alerts;
 
-namespace Monitoring.Silo.Alerts;
+namespace Monitoring.Silo.Notifications;
 
 /// <summary>What to tell receivers about an alert now.</summary>
 public sealed record AlertNotification(string Id, string Status, bool Repeat, bool AlertmanagerOnly, AlertView Alert, AlertTransition? Transition, DateTimeOffset At);
@@ -10,7 +11,7 @@ public sealed record AlertNotification(string Id, string Status, bool Repeat, bo
 /// (remembered in the persisted state, so a restart re-notifies nothing), reminders every repeat interval unless
 /// acknowledged, nothing while flapping or silenced, and Alertmanager's keep-alive re-sends for firing alerts.
 /// </summary>
-public sealed class NotificationPlanner(AlertingOptions options)
+public sealed class NotificationPlanner(NotificationOptions options)
 {
     private readonly bool _hasAlertmanager = options.Receivers.Any(r => r.Type == ReceiverOptions.Alertmanager);
 

@@ -1,17 +1,18 @@
 using Microsoft.Extensions.Options;
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
-using Monitoring.Silo.History;
-using Monitoring.Silo.Ingest;
+using Monitoring.Silo.Alerts;
+using Monitoring.Silo.Liveness;
+using Monitoring.Silo.Notifications;
 
-namespace Monitoring.Silo.Alerts;
+namespace Monitoring.Silo.History;
 
 /// <summary>
 /// Replays a rule over stored history with the same state machine the agent grains run, on the samples' own timestamps:
 /// <c>for</c> and <c>keep_firing_for</c> deadlines fall between samples, a gap longer than the down threshold is the agent
 /// down. Notifications are counted as one receiver would have got them (silences and acknowledgements aside).
 /// </summary>
-public sealed class AlertPreviewer(HistoryReader history, IOptions<AlertingOptions> options)
+public sealed class AlertPreviewer(HistoryReader history, IOptions<AlertingOptions> options, IOptions<NotificationOptions> notifying, IOptions<LivenessOptions> liveness)
 {
     public const int MaxAgents = 200;
     public const int MaxSamplesPerAgent = 10_000;
@@ -26,11 +27,13 @@ public sealed class AlertPreviewer(HistoryReader history, IOptions<AlertingOptio
         var truncated = fleet.Count > MaxAgents;
         var simulated = new AlertingOptions
         {
-            MissedIntervalsBeforeDown = options.Value.MissedIntervalsBeforeDown,
             FlapChanges = options.Value.FlapChanges,
             FlapWindow = options.Value.FlapWindow,
             ResolvedRetention = TimeSpan.MaxValue,
-            RepeatInterval = options.Value.RepeatInterval,
+        };
+        var receiver = new NotificationOptions
+        {
+            RepeatInterval = notifying.Value.RepeatInterval,
             Receivers = [new ReceiverOptions { Name = "preview", Type = ReceiverOptions.Webhook, Url = "http://preview.invalid" }],
         };
         var transitions = new List<AlertEvent>();
@@ -46,8 +49,8 @@ public sealed class AlertPreviewer(HistoryReader history, IOptions<AlertingOptio
 
             truncated |= stored.Truncated;
             samples += rows.Count;
-            var replay = new Replay(new AlertEvaluator(new AgentAlertState(), simulated), new NotificationPlanner(simulated), rules,
-                agent.AgentId, agent.AgentName, Liveness.DownAfter(agent.IntervalSeconds, simulated.MissedIntervalsBeforeDown));
+            var replay = new Replay(new AlertEvaluator(new AgentAlertState(), simulated), new NotificationPlanner(receiver), rules,
+                agent.AgentId, agent.AgentName, AgentLiveness.DownAfter(agent.IntervalSeconds, liveness.Value.MissedIntervalsBeforeDown));
             replay.Run(rows);
             transitions.AddRange(replay.Events);
             notifications += replay.Notifications;
