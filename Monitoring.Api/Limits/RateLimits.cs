@@ -70,6 +70,7 @@ public static class RateLimits
                     TokensPerPeriod = limits.QueriesPerSecond,
                     ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                     QueueLimit = 0,
+                    AutoReplenishment = false,
                 });
             });
             options.AddPolicy<string, LiveStreamLimiter>(LiveStreams);
@@ -200,6 +201,8 @@ public sealed class IngestLimiter(IOptions<RateLimitOptions> options) : IDisposa
             TokensPerPeriod = options.Value.IngestSamplesPerSecond,
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0,
+            // The partitioned limiter replenishes every bucket from its one timer: no timer per agent.
+            AutoReplenishment = false,
         }), StringComparer.Ordinal);
 
     /// <summary>Takes <paramref name="samples"/> permits of the agent's bucket; false with how long to wait when it has too few.</summary>

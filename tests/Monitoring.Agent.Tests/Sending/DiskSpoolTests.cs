@@ -454,12 +454,15 @@ public sealed class DiskSpoolTests : IDisposable
     public async Task Waiting_completes_when_a_sample_arrives_or_at_once_when_the_spool_was_not_empty()
     {
         var spool = Open();
-        var waiting = spool.WaitAsync(TestContext.Current.CancellationToken).AsTask();
-        await Task.Delay(20, TestContext.Current.CancellationToken);
-        Assert.False(waiting.IsCompleted);
+        var enqueued = false;
+        // Runs where the wait completes: at once, seeing false, if the empty spool did not wait; else after the enqueue.
+        var completedAfterEnqueue = spool.WaitAsync(TestContext.Current.CancellationToken).AsTask()
+            .ContinueWith(_ => Volatile.Read(ref enqueued), TestContext.Current.CancellationToken, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
+        Volatile.Write(ref enqueued, true);
         spool.Enqueue(Sample(0));
-        await waiting.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+
+        Assert.True(await completedAfterEnqueue.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
         spool.Dispose();
 
         await Open().WaitAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
