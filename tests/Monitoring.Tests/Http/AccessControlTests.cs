@@ -12,11 +12,23 @@ namespace Monitoring.Tests.Http;
 /// The real API with agent tokens and access tokens configured, on the shared cluster: every operation of the OpenAPI
 /// document is asked by each kind of caller, and a refusal changes nothing.
 /// </summary>
-public abstract class AccessControlTests(ApiTopology fixture) : IAsyncLifetime
+public abstract class AccessControlTests(ApiTopology fixture) : OwnApiTests(fixture, Settings)
 {
     private const string AgentToken = "agent-token-0123456789abcdef";
     private const string ReadToken = "read-token-0123456789abcdef";
     private const string AdminToken = "admin-token-0123456789abcdef";
+
+    private static readonly Dictionary<string, string> Settings = new()
+    {
+        ["AgentAuth:Tokens:0:Token"] = AgentToken,
+        ["AccessTokens:0:Token"] = ReadToken,
+        ["AccessTokens:0:Role"] = "read",
+        ["AccessTokens:0:Name"] = "grafana",
+        // Given as its hash, so that the plain token sits in no configuration file.
+        ["AccessTokens:1:Token"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AdminToken))),
+        ["AccessTokens:1:Role"] = "admin",
+        ["AccessTokens:1:Name"] = "alice",
+    };
 
     /// <summary>What each operation needs. An operation of the document without an entry here fails the matrix.</summary>
     private static readonly Dictionary<string, Need> Needs = new()
@@ -47,38 +59,12 @@ public abstract class AccessControlTests(ApiTopology fixture) : IAsyncLifetime
         ["GetAccess"] = Need.Nothing,
     };
 
-    private ApiTopology _api = null!;
-    private HttpClient _http = null!;
-
     private enum Need
     {
         Nothing,
         Agent,
         Read,
         Admin,
-    }
-
-    public ValueTask InitializeAsync()
-    {
-        _api = fixture.StartApi(new Dictionary<string, string>
-        {
-            ["AgentAuth:Tokens:0:Token"] = AgentToken,
-            ["AccessTokens:0:Token"] = ReadToken,
-            ["AccessTokens:0:Role"] = "read",
-            ["AccessTokens:0:Name"] = "grafana",
-            // Given as its hash, so that the plain token sits in no configuration file.
-            ["AccessTokens:1:Token"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AdminToken))),
-            ["AccessTokens:1:Role"] = "admin",
-            ["AccessTokens:1:Name"] = "alice",
-        });
-        _http = _api.CreateClient();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _api.DisposeAsync();
     }
 
     [Fact]
@@ -105,7 +91,7 @@ public abstract class AccessControlTests(ApiTopology fixture) : IAsyncLifetime
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", caller);
                 }
 
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+                using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
                 var expected = Expected(Needs[id], caller);
                 var refused = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
                 if (expected is { } status ? response.StatusCode != status : refused)
@@ -126,9 +112,9 @@ public abstract class AccessControlTests(ApiTopology fixture) : IAsyncLifetime
     [Fact]
     public async Task The_openapi_document_needs_a_token_and_declares_the_bearer_scheme()
     {
-        var anonymous = await _http.FetchAsync("/openapi/v1.json");
+        var anonymous = await Http.FetchAsync("/openapi/v1.json");
         Authorize(ReadToken);
-        var document = await (await _http.FetchAsync("/openapi/v1.json")).ReadJsonAsync();
+        var document = await (await Http.FetchAsync("/openapi/v1.json")).ReadJsonAsync();
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
@@ -145,22 +131,22 @@ public abstract class AccessControlTests(ApiTopology fixture) : IAsyncLifetime
         var ruleId = "access_" + Guid.NewGuid().ToString("N")[..12];
         var rule = $$"""{"id": "{{ruleId}}", "name": "load high", "metric": "load.load1", "comparator": ">", "threshold": 4}""";
         Authorize(AdminToken);
-        Assert.Equal(HttpStatusCode.Created, (await _http.PostRawAsync("/api/v1/alert-rules", rule)).StatusCode);
-        var before = await (await _http.FetchAsync($"/api/v1/alert-rules/{ruleId}")).Content.ReadAsStringAsync(ct);
-        var silencesBefore = await (await _http.FetchAsync("/api/v1/silences")).Content.ReadAsStringAsync(ct);
+        Assert.Equal(HttpStatusCode.Created, (await Http.PostRawAsync("/api/v1/alert-rules", rule)).StatusCode);
+        var before = await (await Http.FetchAsync($"/api/v1/alert-rules/{ruleId}")).Content.ReadAsStringAsync(ct);
+        var silencesBefore = await (await Http.FetchAsync("/api/v1/silences")).Content.ReadAsStringAsync(ct);
 
         Authorize(ReadToken);
-        var replace = await _http.PutAsync($"/api/v1/alert-rules/{ruleId}", new StringContent(rule.Replace("4}", "1}", StringComparison.Ordinal), Encoding.UTF8, "application/json"), ct);
-        var delete = await _http.DeleteAsync($"/api/v1/alert-rules/{ruleId}", ct);
-        var silence = await _http.PostRawAsync("/api/v1/silences", $$"""{"matchers": {"agent_id": "*"}, "ends_at": "{{DateTimeOffset.UtcNow.AddDays(1):O}}"}""");
+        var replace = await Http.PutAsync($"/api/v1/alert-rules/{ruleId}", new StringContent(rule.Replace("4}", "1}", StringComparison.Ordinal), Encoding.UTF8, "application/json"), ct);
+        var delete = await Http.DeleteAsync($"/api/v1/alert-rules/{ruleId}", ct);
+        var silence = await Http.PostRawAsync("/api/v1/silences", $$"""{"matchers": {"agent_id": "*"}, "ends_at": "{{DateTimeOffset.UtcNow.AddDays(1):O}}"}""");
 
         await ApiClient.AssertProblemAsync(replace, HttpStatusCode.Forbidden, "role may not do this");
         await ApiClient.AssertProblemAsync(delete, HttpStatusCode.Forbidden, "role may not do this");
         await ApiClient.AssertProblemAsync(silence, HttpStatusCode.Forbidden, "role may not do this");
         Authorize(AdminToken);
-        Assert.Equal(before, await (await _http.FetchAsync($"/api/v1/alert-rules/{ruleId}")).Content.ReadAsStringAsync(ct));
-        Assert.Equal(silencesBefore, await (await _http.FetchAsync("/api/v1/silences")).Content.ReadAsStringAsync(ct));
-        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/api/v1/alert-rules/{ruleId}", ct)).StatusCode);
+        Assert.Equal(before, await (await Http.FetchAsync($"/api/v1/alert-rules/{ruleId}")).Content.ReadAsStringAsync(ct));
+        Assert.Equal(silencesBefore, await (await Http.FetchAsync("/api/v1/silences")).Content.ReadAsStringAsync(ct));
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync($"/api/v1/alert-rules/{ruleId}", ct)).StatusCode);
     }
 
     [Fact]
@@ -169,13 +155,13 @@ public abstract class AccessControlTests(ApiTopology fixture) : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         Authorize(AdminToken);
 
-        var created = await _http.PostRawAsync("/api/v1/silences",
+        var created = await Http.PostRawAsync("/api/v1/silences",
             $$"""{"matchers": {"agent_id": "nobody-{{Guid.NewGuid():N}}"}, "ends_at": "{{DateTimeOffset.UtcNow.AddHours(1):O}}", "created_by": "mallory"}""");
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var silence = await created.ReadJsonAsync();
         Assert.Equal("alice", silence.GetProperty("created_by").GetString());
-        Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"/api/v1/silences/{silence.GetProperty("id").GetString()}", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync($"/api/v1/silences/{silence.GetProperty("id").GetString()}", ct)).StatusCode);
     }
 
     [Fact]
@@ -183,7 +169,7 @@ public abstract class AccessControlTests(ApiTopology fixture) : IAsyncLifetime
     {
         Authorize(ReadToken + "X");
 
-        var response = await _http.FetchAsync("/api/v1/agents");
+        var response = await Http.FetchAsync("/api/v1/agents");
 
         await ApiClient.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "not recognised");
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
@@ -196,7 +182,7 @@ public abstract class AccessControlTests(ApiTopology fixture) : IAsyncLifetime
     [InlineData("sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab", "admin")]
     public void An_access_token_that_is_unsafe_or_has_no_known_role_stops_the_api_at_start(string token, string role)
     {
-        var error = Assert.Throws<OptionsValidationException>(() => fixture.StartApi(new Dictionary<string, string>
+        var error = Assert.Throws<OptionsValidationException>(() => Topology.StartApi(new Dictionary<string, string>
         {
             ["AccessTokens:0:Token"] = token,
             ["AccessTokens:0:Role"] = role,
@@ -234,14 +220,14 @@ public abstract class AccessControlTests(ApiTopology fixture) : IAsyncLifetime
     private async Task<List<(string Id, string Method, string Path)>> OperationsAsync()
     {
         Authorize(AdminToken);
-        var document = await (await _http.FetchAsync("/openapi/v1.json")).ReadJsonAsync();
-        _http.DefaultRequestHeaders.Authorization = null;
+        var document = await (await Http.FetchAsync("/openapi/v1.json")).ReadJsonAsync();
+        Http.DefaultRequestHeaders.Authorization = null;
         return [.. document.GetProperty("paths").EnumerateObject().SelectMany(path => path.Value.EnumerateObject()
             .Where(operation => operation.Value.ValueKind == JsonValueKind.Object && operation.Value.TryGetProperty("operationId", out _))
             .Select(operation => (operation.Value.GetProperty("operationId").GetString()!, operation.Name.ToUpperInvariant(), path.Name)))];
     }
 
-    private void Authorize(string token) => _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    private void Authorize(string token) => Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 }
 
 [Collection(ClusterCollection.Name)]

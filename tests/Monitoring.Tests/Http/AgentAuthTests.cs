@@ -10,42 +10,28 @@ namespace Monitoring.Tests.Http;
 /// The real API with agent tokens configured, on the shared cluster: ingest needs a known bearer token that may report
 /// for the sample's agent; anything else is a 401 or 403 ProblemDetails and stores nothing. With no access token configured, queries stay open.
 /// </summary>
-public abstract class AgentAuthTests(ApiTopology fixture) : IAsyncLifetime
+public abstract class AgentAuthTests(ApiTopology fixture) : OwnApiTests(fixture, Settings)
 {
     private const string FleetToken = "fleet-token-0123456789abcdef";
     private const string WebToken = "web-only-token-0123456789";
 
-    private ApiTopology _api = null!;
-    private HttpClient _http = null!;
-
-    public ValueTask InitializeAsync()
+    private static readonly Dictionary<string, string> Settings = new()
     {
-        _api = fixture.StartApi(new Dictionary<string, string>
-        {
-            ["AgentAuth:Tokens:0:Token"] = FleetToken,
-            ["AgentAuth:Tokens:1:Token"] = WebToken,
-            ["AgentAuth:Tokens:1:Agents"] = "web-*",
-        });
-        _http = _api.CreateClient();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _api.DisposeAsync();
-    }
+        ["AgentAuth:Tokens:0:Token"] = FleetToken,
+        ["AgentAuth:Tokens:1:Token"] = WebToken,
+        ["AgentAuth:Tokens:1:Agents"] = "web-*",
+    };
 
     [Fact]
     public async Task A_sample_without_a_token_is_refused_with_401_and_not_stored()
     {
         var agent = Samples.NewAgentId();
 
-        var response = await _http.PostSampleAsync(Samples.Sample(agent, Samples.RecentTime()));
+        var response = await Http.PostSampleAsync(Samples.Sample(agent, Samples.RecentTime()));
 
         await ApiClient.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "An agent token is required");
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
-        Assert.Equal(0, _api.HistoryRows(agent));
+        Assert.Equal(0, Api.HistoryRows(agent));
     }
 
     [Fact]
@@ -54,12 +40,12 @@ public abstract class AgentAuthTests(ApiTopology fixture) : IAsyncLifetime
         var agent = Samples.NewAgentId();
         Authorize("fleet-token-0123456789abcdeX");
 
-        var single = await _http.PostSampleAsync(Samples.Sample(agent, Samples.RecentTime()));
-        var batch = await _http.PostBatchAsync([Samples.Sample(agent, Samples.RecentTime(30))]);
+        var single = await Http.PostSampleAsync(Samples.Sample(agent, Samples.RecentTime()));
+        var batch = await Http.PostBatchAsync([Samples.Sample(agent, Samples.RecentTime(30))]);
 
         await ApiClient.AssertProblemAsync(single, HttpStatusCode.Unauthorized, "not recognised");
         await ApiClient.AssertProblemAsync(batch, HttpStatusCode.Unauthorized, "not recognised");
-        Assert.Equal(0, _api.HistoryRows(agent));
+        Assert.Equal(0, Api.HistoryRows(agent));
     }
 
     [Fact]
@@ -68,11 +54,11 @@ public abstract class AgentAuthTests(ApiTopology fixture) : IAsyncLifetime
         var agent = Samples.NewAgentId();
         Authorize(FleetToken);
 
-        var single = await _http.PostSampleAsync(Samples.Sample(agent, Samples.RecentTime(60)));
-        var batch = await _http.PostBatchAsync([Samples.Sample(agent, Samples.RecentTime(50)), Samples.Sample(agent, Samples.RecentTime(40))]);
+        var single = await Http.PostSampleAsync(Samples.Sample(agent, Samples.RecentTime(60)));
+        var batch = await Http.PostBatchAsync([Samples.Sample(agent, Samples.RecentTime(50)), Samples.Sample(agent, Samples.RecentTime(40))]);
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (single.StatusCode, batch.StatusCode));
-        Assert.Equal(3, _api.HistoryRows(agent));
+        Assert.Equal(3, Api.HistoryRows(agent));
     }
 
     [Fact]
@@ -82,14 +68,14 @@ public abstract class AgentAuthTests(ApiTopology fixture) : IAsyncLifetime
         var db = Samples.NewAgentId("db");
         Authorize(WebToken);
 
-        var allowed = await _http.PostSampleAsync(Samples.Sample(web, Samples.RecentTime()));
-        var foreign = await _http.PostSampleAsync(Samples.Sample(db, Samples.RecentTime()));
-        var mixed = await _http.PostBatchAsync([Samples.Sample(web, Samples.RecentTime(30)), Samples.Sample(db, Samples.RecentTime(30))]);
+        var allowed = await Http.PostSampleAsync(Samples.Sample(web, Samples.RecentTime()));
+        var foreign = await Http.PostSampleAsync(Samples.Sample(db, Samples.RecentTime()));
+        var mixed = await Http.PostBatchAsync([Samples.Sample(web, Samples.RecentTime(30)), Samples.Sample(db, Samples.RecentTime(30))]);
 
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         await ApiClient.AssertProblemAsync(foreign, HttpStatusCode.Forbidden, "may not report");
         await ApiClient.AssertProblemAsync(mixed, HttpStatusCode.Forbidden, "may not report");
-        Assert.Equal((1, 0), (_api.HistoryRows(web), _api.HistoryRows(db)));
+        Assert.Equal((1, 0), (Api.HistoryRows(web), Api.HistoryRows(db)));
     }
 
     [Fact]
@@ -97,22 +83,22 @@ public abstract class AgentAuthTests(ApiTopology fixture) : IAsyncLifetime
     {
         var agent = Samples.NewAgentId();
         Authorize(FleetToken);
-        Assert.Equal(HttpStatusCode.OK, (await _http.PostSampleAsync(Samples.Sample(agent, Samples.RecentTime()))).StatusCode);
-        _http.DefaultRequestHeaders.Authorization = null;
+        Assert.Equal(HttpStatusCode.OK, (await Http.PostSampleAsync(Samples.Sample(agent, Samples.RecentTime()))).StatusCode);
+        Http.DefaultRequestHeaders.Authorization = null;
 
-        Assert.Equal(HttpStatusCode.OK, (await _http.FetchAsync($"/api/v1/metrics/{agent}/latest")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _http.FetchAsync("/api/v1/agents")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.FetchAsync($"/api/v1/metrics/{agent}/latest")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.FetchAsync("/api/v1/agents")).StatusCode);
     }
 
     [Fact]
     public void A_token_too_short_to_be_safe_stops_the_api_at_start()
     {
-        var error = Assert.Throws<OptionsValidationException>(() => fixture.StartApi(new Dictionary<string, string> { ["AgentAuth:Tokens:0:Token"] = "short" }));
+        var error = Assert.Throws<OptionsValidationException>(() => Topology.StartApi(new Dictionary<string, string> { ["AgentAuth:Tokens:0:Token"] = "short" }));
 
         Assert.Contains("AgentAuth:Tokens:N:Token", error.Message, StringComparison.Ordinal);
     }
 
-    private void Authorize(string token) => _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    private void Authorize(string token) => Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 }
 
 [Collection(ClusterCollection.Name)]

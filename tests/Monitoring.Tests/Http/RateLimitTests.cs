@@ -8,32 +8,18 @@ namespace Monitoring.Tests.Http;
 /// The real API with tight rate limits: an agent over its rate, a caller over its query rate and a client over its
 /// live streams get <c>429</c> ProblemDetails with <c>Retry-After</c>, and nothing is stored or opened.
 /// </summary>
-public abstract class RateLimitTests(ApiTopology fixture) : IAsyncLifetime
+public abstract class RateLimitTests(ApiTopology fixture) : OwnApiTests(fixture, Settings)
 {
-    private ApiTopology _api = null!;
-    private HttpClient _http = null!;
-
-    public ValueTask InitializeAsync()
+    // The slowest buckets there are (one permit a second) with a small burst: a test empties one long before it refills.
+    private static readonly Dictionary<string, string> Settings = new()
     {
-        // The slowest buckets there are (one permit a second) with a small burst: a test empties one long before it refills.
-        _api = fixture.StartApi(new Dictionary<string, string>
-        {
-            ["RateLimits:IngestSamplesPerSecond"] = "1",
-            ["RateLimits:IngestBurstSamples"] = "3",
-            ["RateLimits:QueriesPerSecond"] = "1",
-            ["RateLimits:QueryBurst"] = "3",
-            ["RateLimits:LiveStreamsPerClient"] = "2",
-            ["RateLimits:LiveStreamsTotal"] = "3",
-        });
-        _http = _api.CreateClient();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _api.DisposeAsync();
-    }
+        ["RateLimits:IngestSamplesPerSecond"] = "1",
+        ["RateLimits:IngestBurstSamples"] = "3",
+        ["RateLimits:QueriesPerSecond"] = "1",
+        ["RateLimits:QueryBurst"] = "3",
+        ["RateLimits:LiveStreamsPerClient"] = "2",
+        ["RateLimits:LiveStreamsTotal"] = "3",
+    };
 
     [Fact]
     public async Task Samples_over_an_agents_rate_get_429_with_Retry_After_and_are_not_stored_while_other_agents_go_on()
@@ -43,21 +29,21 @@ public abstract class RateLimitTests(ApiTopology fixture) : IAsyncLifetime
 
         var accepted = 0;
         HttpResponseMessage answer;
-        while ((answer = await _http.PostSampleAsync(Samples.Sample(busy, Samples.RecentTime(120 - accepted)))).StatusCode == HttpStatusCode.OK)
+        while ((answer = await Http.PostSampleAsync(Samples.Sample(busy, Samples.RecentTime(120 - accepted)))).StatusCode == HttpStatusCode.OK)
         {
             accepted++;
             Assert.InRange(accepted, 1, 30);
         }
 
-        var batch = await _http.PostBatchAsync([.. Enumerable.Range(0, 3).Select(i => Samples.Sample(busy, Samples.RecentTime(5 + i)))]);
-        var otherAnswer = await _http.PostSampleAsync(Samples.Sample(other, Samples.RecentTime()));
+        var batch = await Http.PostBatchAsync([.. Enumerable.Range(0, 3).Select(i => Samples.Sample(busy, Samples.RecentTime(5 + i)))]);
+        var otherAnswer = await Http.PostSampleAsync(Samples.Sample(other, Samples.RecentTime()));
 
         Assert.InRange(accepted, 3, 30);
         await ApiClient.AssertProblemAsync(answer, HttpStatusCode.TooManyRequests, "Too many samples");
         Assert.True(answer.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
         await ApiClient.AssertProblemAsync(batch, HttpStatusCode.TooManyRequests, "Too many samples");
         Assert.Equal(HttpStatusCode.OK, otherAnswer.StatusCode);
-        Assert.Equal(accepted, _api.HistoryRows(busy));
+        Assert.Equal(accepted, Api.HistoryRows(busy));
     }
 
     [Fact]
@@ -65,7 +51,7 @@ public abstract class RateLimitTests(ApiTopology fixture) : IAsyncLifetime
     {
         var answered = 0;
         HttpResponseMessage answer;
-        while ((answer = await _http.FetchAsync("/api/v1/agents")).StatusCode == HttpStatusCode.OK)
+        while ((answer = await Http.FetchAsync("/api/v1/agents")).StatusCode == HttpStatusCode.OK)
         {
             answered++;
             Assert.InRange(answered, 1, 30);
@@ -74,7 +60,7 @@ public abstract class RateLimitTests(ApiTopology fixture) : IAsyncLifetime
         Assert.InRange(answered, 3, 30);
         await ApiClient.AssertProblemAsync(answer, HttpStatusCode.TooManyRequests, "Too many requests");
         Assert.True(answer.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
-        Assert.Equal(HttpStatusCode.OK, (await _http.FetchAsync("/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.FetchAsync("/health")).StatusCode);
     }
 
     [Fact]
@@ -97,7 +83,7 @@ public abstract class RateLimitTests(ApiTopology fixture) : IAsyncLifetime
     }
 
     private Task<HttpResponseMessage> OpenLiveAsync() =>
-        _http.GetAsync(new Uri("/api/v1/live", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        Http.GetAsync(new Uri("/api/v1/live", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
 }
 
 [Collection(ClusterCollection.Name)]
