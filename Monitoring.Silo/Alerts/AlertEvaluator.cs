@@ -58,6 +58,8 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
                         Evaluate(rule, agentId, agentName, series, value, now);
                     }
                 }
+
+                EndVanished(rule.Id, values, agentId, now);
             }
         }
 
@@ -229,15 +231,7 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
         {
             if (!liveRules.Contains(alert.RuleId))
             {
-                if (alert.State is AlertState.Firing or AlertState.Unknown)
-                {
-                    Move(alert, AlertState.Resolved, agentId, now);
-                }
-                else if (alert.State == AlertState.Pending)
-                {
-                    Move(alert, AlertState.Inactive, agentId, now);
-                    state.Alerts.Remove(key);
-                }
+                End(key, alert, agentId, now);
             }
 
             if (alert.State == AlertState.Resolved && now - alert.StateSince > options.ResolvedRetention)
@@ -245,6 +239,40 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
                 state.Alerts.Remove(key);
                 _events.Add(Event(alert, agentId, AlertState.Resolved, AlertState.Inactive, now));
             }
+        }
+    }
+
+    /// <summary>
+    /// A wildcard rule's series that a sample no longer carries is gone (a disk unmounted, a unit no longer failed,
+    /// a sensor removed): its alert ends, as it would for a retired rule. An exact metric's gap leaves its alert alone.
+    /// </summary>
+    private void EndVanished(string ruleId, IReadOnlyDictionary<string, double> values, string agentId, DateTimeOffset now)
+    {
+        if (state.Alerts.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (key, alert) in state.Alerts.ToArray())
+        {
+            if (alert.RuleId == ruleId && !values.ContainsKey(alert.Series))
+            {
+                End(key, alert, agentId, now);
+            }
+        }
+    }
+
+    /// <summary>Ends an alert whose rule or series is gone: a firing or unknown one resolves, a pending one is forgotten.</summary>
+    private void End(string key, AlertInstance alert, string agentId, DateTimeOffset now)
+    {
+        if (alert.State is AlertState.Firing or AlertState.Unknown)
+        {
+            Move(alert, AlertState.Resolved, agentId, now);
+        }
+        else if (alert.State == AlertState.Pending)
+        {
+            Move(alert, AlertState.Inactive, agentId, now);
+            state.Alerts.Remove(key);
         }
     }
 

@@ -425,6 +425,21 @@ public sealed class AlertEvaluatorTests
         Assert.Equal(2, _evaluator.State.Alerts.Count);
     }
 
+    [Fact]
+    public void A_wildcard_alert_whose_series_a_sample_no_longer_carries_resolves_and_a_pending_one_is_forgotten()
+    {
+        var rules = Rules(Rule(id: "disk-full", metric: "disk[*].percent"), Rule(id: "unit-failed", metric: "service[*].failed", comparator: ">=", threshold: 1, forDuration: "5m"));
+        SampleSeries(rules, new() { ["disk[/mnt].percent"] = 95, ["disk[/].percent"] = 96, ["service[backup.service].failed"] = 1 }, T0);
+        _evaluator.TakeEvents();
+
+        SampleSeries(rules, new() { ["disk[/].percent"] = 97 }, T0.AddMinutes(1));
+
+        Assert.Equal(["firing>resolved", "pending>inactive"], Transitions());
+        Assert.Equal(AlertState.Resolved, Alert("disk-full", "disk[/mnt].percent").State);
+        Assert.Equal(AlertState.Firing, Alert("disk-full", "disk[/].percent").State);
+        Assert.DoesNotContain(_evaluator.State.Alerts.Values, alert => alert.RuleId == "unit-failed");
+    }
+
     [Theory]
     [InlineData(new[] { "web-02" }, null, false)]
     [InlineData(new[] { "web-02", Agent }, null, true)]
