@@ -82,8 +82,9 @@ public static class MetricsApi
     {
         var now = time.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
+        // A batch over the limit was not parsed and carries no samples: the same answer as an empty one.
         var samples = batch.Samples ?? [];
-        if (batch.Samples is null || samples.Length == 0)
+        if (samples.Length == 0)
         {
             errors["body"] = [$"A batch holds 1 to {MaxBatchSamples} samples."];
         }

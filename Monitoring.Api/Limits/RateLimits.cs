@@ -64,14 +64,7 @@ public static class RateLimits
             options.AddPolicy(Queries, context =>
             {
                 var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                return RateLimitPartition.GetTokenBucketLimiter(Caller(context), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = limits.QueryBurst,
-                    TokensPerPeriod = limits.QueriesPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = false,
-                });
+                return RateLimitPartition.GetTokenBucketLimiter(Caller(context), _ => Bucket(limits.QueryBurst, limits.QueriesPerSecond));
             });
             options.AddPolicy<string, LiveStreamLimiter>(LiveStreams);
         });
@@ -99,6 +92,19 @@ public static class RateLimits
             ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = detail },
         });
     }
+
+    /// <summary>
+    /// A token bucket refilled once a second, refusing at once when empty. The partitioned limiter refills every bucket
+    /// from its one timer: no timer per agent or caller.
+    /// </summary>
+    internal static TokenBucketRateLimiterOptions Bucket(int burst, int perSecond) => new()
+    {
+        TokenLimit = burst,
+        TokensPerPeriod = perSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = false,
+    };
 
     /// <summary>Sets <c>Retry-After</c> to whole seconds, at least one; returns them.</summary>
     private static int SetRetryAfter(HttpContext context, TimeSpan retryAfter)
@@ -195,19 +201,13 @@ internal sealed class LiveStreamLimiter(IOptions<RateLimitOptions> options) : IR
 public sealed class IngestLimiter(IOptions<RateLimitOptions> options) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _agents = PartitionedRateLimiter.Create<string, string>(agentId =>
-        RateLimitPartition.GetTokenBucketLimiter(agentId, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.Value.IngestBurstSamples,
-            TokensPerPeriod = options.Value.IngestSamplesPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            // The partitioned limiter replenishes every bucket from its one timer: no timer per agent.
-            AutoReplenishment = false,
-        }), StringComparer.Ordinal);
+        RateLimitPartition.GetTokenBucketLimiter(agentId, _ => RateLimits.Bucket(options.Value.IngestBurstSamples, options.Value.IngestSamplesPerSecond)),
+        StringComparer.Ordinal);
 
     /// <summary>Takes <paramref name="samples"/> permits of the agent's bucket; false with how long to wait when it has too few.</summary>
     public bool TryAcquire(string agentId, int samples, out TimeSpan retryAfter)
     {
+        // A batch larger than the burst still goes when the bucket is full: asking for more than it holds would never succeed.
         using var lease = _agents.AttemptAcquire(agentId, Math.Min(samples, options.Value.IngestBurstSamples));
         retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         return lease.IsAcquired;
