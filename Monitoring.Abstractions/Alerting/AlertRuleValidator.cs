@@ -124,7 +124,7 @@ public static partial class AlertRuleValidator
             _ => null,
         };
         if (scale is null || !double.TryParse(number, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var amount)
-            || !double.IsFinite(amount) || amount * scale.Value > TimeSpan.FromDays(365).TotalSeconds)
+            || !double.IsFinite(amount) || Math.Abs(amount * scale.Value) > TimeSpan.FromDays(365).TotalSeconds)
         {
             return false;
         }

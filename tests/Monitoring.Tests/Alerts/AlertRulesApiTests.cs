@@ -97,6 +97,8 @@ public sealed class AlertRulesApiTests(ClusterFixture fixture)
         { "missing threshold", "\"threshold\": 4, ", "", "threshold" },
         { "negative for", "\"for\": \"2m\"", "\"for\": \"-2m\"", "for" },
         { "unparseable for", "\"for\": \"2m\"", "\"for\": \"two minutes\"", "for" },
+        { "for far below zero", "\"for\": \"2m\"", "\"for\": \"-9223372036854775809\"", "for" },
+        { "for beyond a year", "\"for\": \"2m\"", "\"for\": \"366d\"", "for" },
         { "negative keep_firing_for", "\"keep_firing_for\": \"1m\"", "\"keep_firing_for\": \"-1s\"", "keep_firing_for" },
         { "recovery on the wrong side", "\"recovery_threshold\": 3", "\"recovery_threshold\": 5", "recovery_threshold" },
         { "unknown severity", "\"severity\": \"critical\"", "\"severity\": \"apocalyptic\"", "severity" },
