@@ -110,6 +110,28 @@ public abstract class IngestApiTests(ApiTopology fixture)
         Assert.Equal(0, fixture.AgentRows(b));
     }
 
+    [Fact]
+    public async Task A_megabyte_of_invalid_samples_buys_an_answer_of_at_most_a_hundred_errors()
+    {
+        var now = Samples.RecentTime();
+        // As many samples as fit under the 1 MiB body limit, each wrong in long fields: errors enough for a huge answer.
+        var wrong = Samples.Detailed(new string('x', 300), now) with { AgentName = new string('\u202e', 100) };
+        var one = System.Text.Json.JsonSerializer.Serialize(wrong, MonitoringJsonContext.Default.MetricsReport).Length;
+        var count = Math.Min(1000, 1_040_000 / (one + 1));
+        var batch = System.Text.Json.JsonSerializer.Serialize(Enumerable.Repeat(wrong, count).ToArray(), MonitoringJsonContext.Default.MetricsReportArray);
+        var before = fixture.StoredSamples();
+
+        var response = await _http.PostRawAsync("/api/v1/metrics/batch", batch);
+        var answer = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(batch.Length > 900_000 && count > 100, $"the batch is {count} samples in {batch.Length} characters, not a megabyte");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(answer.Length < 64 * 1024, $"{answer.Length} bytes answered");
+        var errors = (await response.ReadJsonAsync()).GetProperty("errors");
+        Assert.Equal(101, errors.EnumerateObject().Count());
+        Assert.Equal(before, fixture.StoredSamples());
+    }
+
     [Theory]
     [InlineData("[]")]
     [InlineData("{}")]
