@@ -74,6 +74,7 @@ public static partial class Extensions
         app.MapAlertsApi();
         app.MapStorageApi();
         app.MapAccessApi();
+        app.MapAuditApi();
         return app;
     }
 

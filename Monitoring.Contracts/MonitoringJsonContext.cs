@@ -10,6 +10,8 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(MetricsReport[]))]
 [JsonSerializable(typeof(IngestAccepted))]
 [JsonSerializable(typeof(AccessState))]
+[JsonSerializable(typeof(AuditEntry))]
+[JsonSerializable(typeof(AuditPage))]
 [JsonSerializable(typeof(AgentList))]
 [JsonSerializable(typeof(AgentSummary))]
 [JsonSerializable(typeof(LatestMetrics))]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Monitoring.Abstractions;
+using Monitoring.Silo.Access;
 using Monitoring.Silo.Alerts;
 using Monitoring.Silo.History;
 using Monitoring.Silo.Ingest;
@@ -57,6 +58,7 @@ public static class Extensions
         silo.Services.AddSingleton<HistoryReader>();
         silo.Services.AddSingleton<AlertReader>();
         silo.Services.AddSingleton<AlertPreviewer>();
+        silo.Services.AddSingleton<AuditLog>();
         silo.Services.AddSingleton<HistoryWriter>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<HistoryWriter>());
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaCreator>();
@@ -90,7 +92,7 @@ public static class Extensions
             lifecycle.Subscribe(nameof(SchemaCreator), ServiceLifecycleStage.RuntimeInitialize, _ =>
             {
                 using var connection = connections.Open();
-                SqliteSchema.Create(connection, AlertSchema.Tables, NotificationSchema.Tables);
+                SqliteSchema.Create(connection, AlertSchema.Tables, NotificationSchema.Tables, AuditLog.Tables);
                 return Task.CompletedTask;
             });
     }

@@ -49,12 +49,13 @@ public enum RuleChangeOutcome
     Conflict,
 }
 
-/// <summary>What a change did, the rule as stored and the rule set's version after it.</summary>
+/// <summary>What a change did, the rule as stored (the removed one for a removal), the rule set's version after it and the rule it replaced.</summary>
 [GenerateSerializer, Immutable, Alias("Monitoring.RuleChange")]
 public sealed record RuleChange(
     [property: Id(0)] RuleChangeOutcome Outcome,
     [property: Id(1)] AlertRule? Rule,
-    [property: Id(2)] long Version);
+    [property: Id(2)] long Version,
+    [property: Id(3)] AlertRule? Replaced = null);
 
 /// <summary>Everything a silo needs to evaluate and notify: rules and silences under one version.</summary>
 [GenerateSerializer, Immutable, Alias("Monitoring.AlertConfiguration")]

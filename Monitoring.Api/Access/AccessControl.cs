@@ -162,6 +162,6 @@ public static partial class AccessControl
                 problems,
                 StatusCodes.Status403Forbidden,
                 "This access token's role may not do this; nothing was changed.",
-                "Rules, silences and acknowledgements need a token with the admin role.");
+                "Rules, silences, acknowledgements and the audit log need a token with the admin role.");
     }
 }

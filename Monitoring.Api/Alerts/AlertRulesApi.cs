@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Monitoring.Abstractions.Alerting;
 using Monitoring.Contracts;
@@ -45,7 +46,7 @@ public static class AlertRulesApi
         return TypedResults.Text(text, chosen == "yaml" ? "application/yaml" : "application/json");
     }
 
-    public static async Task<Results<Created<AlertRule>, ValidationProblem, ProblemHttpResult>> CreateRule(AlertRule rule, IGrainFactory grains)
+    public static async Task<Results<Created<AlertRule>, ValidationProblem, ProblemHttpResult>> CreateRule(AlertRule rule, ClaimsPrincipal user, IGrainFactory grains)
     {
         var errors = new Dictionary<string, string[]>();
         if (AlertRuleValidator.Validate(rule, errors) is not { } valid)
@@ -54,13 +55,17 @@ public static class AlertRulesApi
         }
 
         var change = await RuleSet(grains).Add(valid);
-        return change.Outcome == RuleChangeOutcome.Conflict
-            ? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A rule with this id exists.",
-                detail: $"Rule '{valid.Id}' exists; replace it with PUT /api/v1/alert-rules/{valid.Id}.")
-            : TypedResults.Created($"/api/v1/alert-rules/{Uri.EscapeDataString(valid.Id!)}", change.Rule);
+        if (change.Outcome == RuleChangeOutcome.Conflict)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A rule with this id exists.",
+                detail: $"Rule '{valid.Id}' exists; replace it with PUT /api/v1/alert-rules/{valid.Id}.");
+        }
+
+        await grains.RecordAsync(user, "CreateAlertRule", valid.Id!, null, change.Rule, MonitoringJsonContext.Default.AlertRule);
+        return TypedResults.Created($"/api/v1/alert-rules/{Uri.EscapeDataString(valid.Id!)}", change.Rule);
     }
 
-    public static async Task<Results<Ok<AlertRule>, ValidationProblem, ProblemHttpResult>> ReplaceRule(string id, AlertRule rule, IGrainFactory grains)
+    public static async Task<Results<Ok<AlertRule>, ValidationProblem, ProblemHttpResult>> ReplaceRule(string id, AlertRule rule, ClaimsPrincipal user, IGrainFactory grains)
     {
         var errors = new Dictionary<string, string[]>();
         if (rule.Id is not null && rule.Id != id)
@@ -75,11 +80,26 @@ public static class AlertRulesApi
         }
 
         var change = await RuleSet(grains).Replace(id, valid);
-        return change.Outcome == RuleChangeOutcome.NotFound ? UnknownRule(id) : TypedResults.Ok(change.Rule!);
+        if (change.Outcome == RuleChangeOutcome.NotFound)
+        {
+            return UnknownRule(id);
+        }
+
+        await grains.RecordAsync(user, "ReplaceAlertRule", id, change.Replaced, change.Rule, MonitoringJsonContext.Default.AlertRule);
+        return TypedResults.Ok(change.Rule!);
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteRule(string id, IGrainFactory grains) =>
-        (await RuleSet(grains).Remove(id)).Outcome == RuleChangeOutcome.NotFound ? UnknownRule(id) : TypedResults.NoContent();
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteRule(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var change = await RuleSet(grains).Remove(id);
+        if (change.Outcome == RuleChangeOutcome.NotFound)
+        {
+            return UnknownRule(id);
+        }
+
+        await grains.RecordAsync(user, "DeleteAlertRule", id, change.Rule, null, MonitoringJsonContext.Default.AlertRule);
+        return TypedResults.NoContent();
+    }
 
     public static readonly TimeSpan MaxPreviewRange = TimeSpan.FromDays(31);
 

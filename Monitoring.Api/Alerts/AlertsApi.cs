@@ -63,12 +63,16 @@ public static class AlertsApi
         }
 
         var agentId = AlertIds.AgentId(id);
-        var acknowledged = SampleValidator.IsValidAgentId(agentId)
-            ? await grains.GetAgentGrain(agentId).Acknowledge(id, acknowledgement with { At = null })
-            : null;
-        return acknowledged is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such active alert.", detail: $"No pending, firing or unknown alert has id '{id}'.")
-            : TypedResults.Ok(acknowledged);
+        var agent = SampleValidator.IsValidAgentId(agentId) ? grains.GetAgentGrain(agentId) : null;
+        var before = agent is null ? null : (await agent.GetAlerts()).Alerts.FirstOrDefault(a => a.Id == id);
+        var acknowledged = before is null ? null : await agent!.Acknowledge(id, acknowledgement with { At = null });
+        if (acknowledged is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such active alert.", detail: $"No pending, firing or unknown alert has id '{id}'.");
+        }
+
+        await grains.RecordAsync(user, "AcknowledgeAlert", id, before, acknowledged, MonitoringJsonContext.Default.AlertView);
+        return TypedResults.Ok(acknowledged);
     }
 
     public static async Task<Ok<SilenceList>> ListSilences(IGrainFactory grains) =>
@@ -84,13 +88,22 @@ public static class AlertsApi
         }
 
         var added = await grains.GetGrain<IAlertRuleSetGrain>(0).AddSilence(valid);
+        await grains.RecordAsync(user, "CreateSilence", added.Id!, null, added, MonitoringJsonContext.Default.Silence);
         return TypedResults.Created($"/api/v1/silences/{added.Id}", added);
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteSilence(string id, IGrainFactory grains) =>
-        await grains.GetGrain<IAlertRuleSetGrain>(0).RemoveSilence(id)
-            ? TypedResults.NoContent()
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown silence.", detail: $"No silence has id '{id}'.");
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteSilence(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var ruleSet = grains.GetGrain<IAlertRuleSetGrain>(0);
+        var before = (await ruleSet.GetSilences()).Silences.FirstOrDefault(s => s.Id == id);
+        if (before is null || !await ruleSet.RemoveSilence(id))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown silence.", detail: $"No silence has id '{id}'.");
+        }
+
+        await grains.RecordAsync(user, "DeleteSilence", id, before, null, MonitoringJsonContext.Default.Silence);
+        return TypedResults.NoContent();
+    }
 
     public static async Task<Results<Ok<NotificationList>, ValidationProblem>> ListNotifications(
         [FromQuery(Name = "alert_id")] string? alertId, string? limit, IGrainFactory grains)

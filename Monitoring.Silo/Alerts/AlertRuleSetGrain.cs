@@ -52,8 +52,9 @@ public sealed partial class AlertRuleSetGrain(
         }
 
         var valid = Valid(rule with { Id = id });
+        var replaced = state.State.Rules[index];
         state.State.Rules[index] = valid;
-        return await Commit(valid);
+        return await Commit(valid) with { Replaced = replaced };
     }
 
     public async Task<RuleChange> Remove(string id)

@@ -57,6 +57,7 @@ public abstract class AccessControlTests(ApiTopology fixture) : OwnApiTests(fixt
         ["LiveSamples"] = Need.Read,
         ["GetStorage"] = Need.Read,
         ["GetAccess"] = Need.Nothing,
+        ["ListAuditEntries"] = Need.Admin,
     };
 
     private enum Need

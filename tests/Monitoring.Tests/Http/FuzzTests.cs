@@ -140,12 +140,12 @@ public sealed class FuzzTests(ClusterFixture cluster) : OwnApiTests(cluster, new
         return before is not null && await SnapshotAsync() != before ? $"{status}, yet something stored changed" : null;
     }
 
-    /// <summary>What a refused request must leave as it was: samples, agents, rules and silences.</summary>
+    /// <summary>What a refused request must leave as it was: samples, agents, rules, silences and the audit log.</summary>
     private async Task<string> SnapshotAsync()
     {
         var rules = await (await Http.FetchAsync("/api/v1/alert-rules")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         var silences = await (await Http.FetchAsync("/api/v1/silences")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return $"{cluster.StoredSamples()}|{cluster.Scalar("SELECT count(*) FROM agents")}|{rules}|{silences}";
+        return $"{cluster.StoredSamples()}|{cluster.Scalar("SELECT count(*) FROM agents")}|{rules}|{silences}|{cluster.Scalar("SELECT count(*) FROM audit_log")}";
     }
 
     private static Gen<FuzzRequest> Requests(Operation operation) =>
