@@ -75,6 +75,7 @@ public static partial class Extensions
         app.MapStorageApi();
         app.MapAccessApi();
         app.MapAuditApi();
+        app.MapSessionApi();
         return app;
     }
 

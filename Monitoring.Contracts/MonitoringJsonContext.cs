@@ -12,6 +12,8 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(AccessState))]
 [JsonSerializable(typeof(AuditEntry))]
 [JsonSerializable(typeof(AuditPage))]
+[JsonSerializable(typeof(SignInRequest))]
+[JsonSerializable(typeof(SessionView))]
 [JsonSerializable(typeof(AgentList))]
 [JsonSerializable(typeof(AgentSummary))]
 [JsonSerializable(typeof(LatestMetrics))]

@@ -41,14 +41,18 @@ public sealed class AccessTokenOptions
 
 /// <summary>
 /// Access control outside ingest: <c>Authorization: Bearer &lt;token&gt;</c> checked against <c>AccessTokens</c> in constant
-/// time. Queries, the live feed and the OpenAPI document need the <see cref="Read"/> policy (role read or admin); rules,
-/// silences and acknowledgements need <see cref="Admin"/>. No token is a 401 with <c>WWW-Authenticate: Bearer</c>, the
-/// wrong role a 403; both are refused before the handler runs, so nothing changes. With no access token configured
-/// every policy is met, as before access tokens existed, and the API warns at start.
+/// time, or the dashboard's session cookie that signing in with such a token sets (<see cref="PolicyScheme"/> picks the
+/// bearer scheme when the request has an <c>Authorization</c> header, the cookie otherwise). Queries, the live feed and
+/// the OpenAPI document need the <see cref="Read"/> policy (role read or admin); rules, silences, acknowledgements and the
+/// audit log need <see cref="Admin"/>. No token is a 401 with <c>WWW-Authenticate: Bearer</c>, the wrong role a 403; both
+/// are refused before the handler runs, so nothing changes. With no access token configured every policy is met, as
+/// before access tokens existed, and the API warns at start.
 /// </summary>
 public static partial class AccessControl
 {
     public const string Scheme = "AccessToken";
+    public const string SessionScheme = "AccessSession";
+    public const string PolicyScheme = "Access";
     public const string Read = "Read";
     public const string Admin = "Admin";
     public const string ReadRole = "read";
@@ -62,10 +66,19 @@ public static partial class AccessControl
             .ValidateOnStart();
         builder.Services.AddSingleton<KnownAccessTokens>();
         builder.Services.AddSingleton<IAuthorizationHandler, RoleRequirementHandler>();
-        builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AccessTokenHandler>(Scheme, null);
+        builder.Services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, AccessTokenHandler>(Scheme, null)
+            .AddSessionCookie(builder)
+            .AddPolicyScheme(PolicyScheme, null, options =>
+            {
+                options.ForwardDefaultSelector = context => context.Request.Headers.Authorization.Count > 0 ? Scheme : SessionScheme;
+                // Refusals are the bearer scheme's ProblemDetails answers, never the cookie scheme's redirect to a login page.
+                options.ForwardChallenge = Scheme;
+                options.ForwardForbid = Scheme;
+            });
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Read, policy => policy.AddAuthenticationSchemes(Scheme).AddRequirements(new RoleRequirement(ReadRole, AdminRole)))
-            .AddPolicy(Admin, policy => policy.AddAuthenticationSchemes(Scheme).AddRequirements(new RoleRequirement(AdminRole)));
+            .AddPolicy(Read, policy => policy.AddAuthenticationSchemes(PolicyScheme).AddRequirements(new RoleRequirement(ReadRole, AdminRole)))
+            .AddPolicy(Admin, policy => policy.AddAuthenticationSchemes(PolicyScheme).AddRequirements(new RoleRequirement(AdminRole)));
         return builder;
     }
 
@@ -102,10 +115,31 @@ public static partial class AccessControl
     /// <summary>The configured tokens' SHA-256 hashes, computed once.</summary>
     private sealed class KnownAccessTokens(IOptions<AccessOptions> options)
     {
+        private const string TokenHashClaim = "monitoring:access_token_sha256";
+
         public IReadOnlyList<(byte[] Hash, string Role, string Name)> All { get; } =
             [.. options.Value.Tokens.Select(t => (t.Hash(), t.Role, t.Name ?? t.Role))];
 
         public bool Configured => All.Count > 0;
+
+        /// <summary>
+        /// Who presents the token of this SHA-256 (role and name, and the hash, so that a session ends when its token is
+        /// no longer configured), or null for a token not configured.
+        /// </summary>
+        public ClaimsPrincipal? Authenticate(byte[] presented)
+        {
+            var claims = All
+                .Where(known => BearerToken.Matches(known.Hash, presented))
+                .SelectMany(known => new[] { new Claim(ClaimTypes.Role, known.Role), new Claim(ClaimTypes.Name, known.Name) })
+                .ToList();
+            return claims.Count == 0
+                ? null
+                : new ClaimsPrincipal(new ClaimsIdentity([.. claims, new Claim(TokenHashClaim, Convert.ToHexString(presented))], AccessControl.Scheme));
+        }
+
+        /// <summary>The session's principal as the configuration stands now, or null when its token is gone.</summary>
+        public ClaimsPrincipal? Revalidate(ClaimsPrincipal? session) =>
+            session?.FindFirst(TokenHashClaim)?.Value is { Length: 64 } hex ? Authenticate(Convert.FromHexString(hex)) : null;
     }
 
     /// <summary>Met when access is open, or when the authenticated token has one of the roles.</summary>
@@ -139,13 +173,9 @@ public static partial class AccessControl
                 return Task.FromResult(AuthenticateResult.NoResult());
             }
 
-            var claims = tokens.All
-                .Where(known => BearerToken.Matches(known.Hash, presented))
-                .SelectMany(known => new[] { new Claim(ClaimTypes.Role, known.Role), new Claim(ClaimTypes.Name, known.Name) })
-                .ToList();
-            return Task.FromResult(claims.Count == 0
-                ? AuthenticateResult.Fail("The access token is not recognised.")
-                : AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, AccessControl.Scheme)), AccessControl.Scheme)));
+            return Task.FromResult(tokens.Authenticate(presented) is { } principal
+                ? AuthenticateResult.Success(new AuthenticationTicket(principal, AccessControl.Scheme))
+                : AuthenticateResult.Fail("The access token is not recognised."));
         }
 
         protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
@@ -154,7 +184,7 @@ public static partial class AccessControl
                 problems,
                 StatusCodes.Status401Unauthorized,
                 Request.Headers.Authorization.Count > 0 ? "The access token is not recognised; nothing was read or changed." : "An access token is required; nothing was read or changed.",
-                "Send a token from the API's AccessTokens settings as 'Authorization: Bearer <token>'.");
+                "Send a token from the API's AccessTokens settings as 'Authorization: Bearer <token>', or sign in to the dashboard (signin.html) with one.");
 
         protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
             BearerToken.RefuseAsync(

@@ -58,6 +58,8 @@ public abstract class AccessControlTests(ApiTopology fixture) : OwnApiTests(fixt
         ["GetStorage"] = Need.Read,
         ["GetAccess"] = Need.Nothing,
         ["ListAuditEntries"] = Need.Admin,
+        ["SignIn"] = Need.Nothing,
+        ["SignOut"] = Need.Nothing,
     };
 
     private enum Need

@@ -35,6 +35,7 @@ public sealed class FuzzTests(ClusterFixture cluster) : OwnApiTests(cluster, new
         ["CreateAlertRule"] = () => ValidRule,
         ["ReplaceAlertRule"] = () => ValidRule,
         ["AcknowledgeAlert"] = () => """{"comment": "looking into it"}""",
+        ["SignIn"] = () => """{"token": "read-token-0123456789abcdef"}""",
         ["CreateSilence"] = () => $$"""{"matchers": {"agent_id": "web-*"}, "ends_at": "{{DateTimeOffset.UtcNow.AddHours(1):O}}", "comment": "maintenance"}""",
     };
 
