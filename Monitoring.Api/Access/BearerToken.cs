@@ -31,10 +31,11 @@ internal static class BearerToken
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
 
-        await problems.WriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        // A caller that accepts no JSON (the browser's EventSource asks for text/event-stream) still gets the ProblemDetails.
+        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
         {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
+            await TypedResults.Problem(problem).ExecuteAsync(context);
+        }
     }
 }

@@ -30,6 +30,9 @@ public sealed class AccessBannerTests(DashboardFixture fixture)
         });
         api.StartServer();
         await using var browser = await fixture.OpenAsync(DashboardFixture.AddressOf(api));
+        // Signed in through the API with the page's own cookies; SignInTests signs in through the page.
+        var signIn = await browser.Page.Context.APIRequest.PostAsync("api/v1/session", new() { DataObject = new { token = "read-token-0123456789abcdef" } });
+        Assert.True(signIn.Ok);
         await browser.Page.GotoAsync("alerts.html");
 
         // The page has asked and decided before the banner could appear.

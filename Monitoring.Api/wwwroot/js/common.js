@@ -1,8 +1,18 @@
 // Shared by the dashboard's pages: JSON fetches, safe element building, formatting and the live feed.
 
-/** Fetches JSON from the API; throws an Error carrying the HTTP status on any non-2xx answer. */
+/**
+ * Sends the browser to the sign-in page, which brings it back here once signed in: the API answered 401, so access
+ * tokens are configured and this browser has no session (or its session ended).
+ */
+export function signIn() {
+  const back = `${location.pathname}${location.search}${location.hash}`;
+  location.assign(`signin.html?return=${encodeURIComponent(back)}`);
+}
+
+/** Fetches JSON from the API; throws an Error carrying the HTTP status on any non-2xx answer (after a 401, signs in). */
 export async function getJson(path, signal) {
   const response = await fetch(path, { headers: { Accept: 'application/json' }, signal });
+  if (response.status === 401) signIn();
   if (!response.ok) {
     const error = new Error(`${path} answered ${response.status}`);
     error.status = response.status;
@@ -21,6 +31,7 @@ export async function send(method, path, body) {
     headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  if (response.status === 401) signIn();
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
     const detail = Object.values(problem.errors ?? {}).flat()[0] ?? problem.detail ?? problem.title ?? `${response.status}`;
@@ -43,11 +54,20 @@ export function el(tag, { className, text, attrs } = {}, children = []) {
 
 /**
  * Puts a warning above the page while no access token is configured: anyone who reaches the dashboard can change
- * alerting. The body's data-access says what was found (open, restricted or unknown).
+ * alerting. Once tokens are configured the header offers to sign out instead. The body's data-access says what was
+ * found (open, restricted or unknown).
  */
 export async function warnWhenOpen() {
   const access = await getJson('api/v1/access').catch(() => null);
   document.body.dataset.access = access === null ? 'unknown' : access.open ? 'open' : 'restricted';
+  if (access?.open === false) {
+    const signOut = el('button', { className: 'sign-out', text: 'Sign out', attrs: { type: 'button' } });
+    signOut.addEventListener('click', async () => {
+      await send('DELETE', 'api/v1/session');
+      location.assign('signin.html');
+    });
+    document.querySelector('header.top')?.append(signOut);
+  }
   if (!access?.open) return;
   document.body.prepend(el('div', {
     className: 'open-access',

@@ -113,6 +113,17 @@ public abstract class SessionTests(ApiTopology fixture) : OwnApiTests(fixture, S
         await ApiClient.AssertProblemAsync(await browser.FetchAsync("/api/v1/agents"), HttpStatusCode.Unauthorized, "token is required");
     }
 
+    [Fact]
+    public async Task The_live_feed_asked_for_by_a_browser_without_a_session_is_refused_with_401()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/live");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+
+        var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+
+        await ApiClient.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "token is required");
+    }
+
     /// <summary>A client that keeps cookies as a browser does, on the API's own address.</summary>
     private HttpClient Browser(out CookieContainer cookies)
     {
