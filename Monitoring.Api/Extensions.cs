@@ -8,6 +8,7 @@ using Monitoring.Api.Ingest;
 using Monitoring.Api.Limits;
 using Monitoring.Api.Storage;
 using Monitoring.Contracts;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
 using System.Net;
@@ -79,19 +80,35 @@ public static partial class Extensions
         return app;
     }
 
-    /// <summary>A separate API process: an Orleans client of the cluster (localhost clustering unless configuration names a provider).</summary>
+    /// <summary>
+    /// A separate API process: an Orleans client of the cluster. It finds the silos in PostgreSQL's membership table with
+    /// <c>Storage:Provider=postgres</c>, else at a static gateway (localhost unless configuration names an Orleans provider).
+    /// </summary>
     public static IHostApplicationBuilder AddClusterClient(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        builder.Services.AddOptions<ClusterStorageOptions>().Bind(builder.Configuration.GetSection(ClusterStorage.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ClusterStorageOptions>, ClusterStorageOptions.Validator>();
+        var provider = builder.Configuration.GetSection(ClusterStorage.SectionName).GetValue(nameof(ClusterStorageOptions.Provider), StorageProvider.Sqlite);
         builder.UseOrleansClient(client =>
         {
-            if (builder.Configuration["Orleans:Clustering:ProviderType"] is null)
+            if (provider == StorageProvider.Postgres)
+            {
+                client.UseAdoNetClustering(options => options.Invariant = ClusterStorage.PostgresInvariant);
+                client.Services.AddOptions<AdoNetClusteringClientOptions>().Configure<IOptions<ClusterStorageOptions>, IConfiguration>((options, storage, configuration) =>
+                    options.ConnectionString = ClusterStorage.Pooled(configuration.GetConnectionString(ClusterStorage.ConnectionStringName)!, storage.Value.PoolSize));
+            }
+            else if (builder.Configuration["Orleans:Clustering:ProviderType"] is null)
             {
                 // Read when the client starts, not now: hosts and tests may still be adding configuration.
                 client.UseStaticClustering(gateways => gateways.Configure<IConfiguration>((options, configuration) =>
                     options.Gateways = [new IPEndPoint(
                         IPAddress.Parse(Cluster(configuration).GetValue("GatewayAddress", ClusterDefaults.GatewayAddress)!),
                         Cluster(configuration).GetValue("GatewayPort", ClusterDefaults.GatewayPort)).ToGatewayUri()]));
+            }
+
+            if (provider == StorageProvider.Postgres || builder.Configuration["Orleans:Clustering:ProviderType"] is null)
+            {
                 client.Services.AddOptions<ClusterOptions>().Configure<IConfiguration>((options, configuration) =>
                 {
                     options.ServiceId = Cluster(configuration).GetValue("ServiceId", ClusterDefaults.ServiceId);

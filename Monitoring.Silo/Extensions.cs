@@ -7,6 +7,7 @@ using Monitoring.Silo.Ingest;
 using Monitoring.Silo.Liveness;
 using Monitoring.Silo.Notifications;
 using Monitoring.Silo.Storage;
+using Monitoring.Silo.Storage.Postgres;
 using Orleans.Configuration;
 using Orleans.Serialization;
 
@@ -21,9 +22,14 @@ public static class Extensions
     public static IHostApplicationBuilder AddMonitoringSilo(this IHostApplicationBuilder builder)
     {
         var cluster = builder.Configuration.GetSection(ClusterDefaults.SectionName);
+        var provider = builder.Configuration.GetSection(ClusterStorage.SectionName).GetValue(nameof(StorageOptions.Provider), StorageProvider.Sqlite);
         builder.UseOrleans(silo =>
         {
-            if (builder.Configuration["Orleans:Clustering:ProviderType"] is null)
+            if (provider == StorageProvider.Postgres)
+            {
+                silo.UsePostgresClustering(cluster);
+            }
+            else if (builder.Configuration["Orleans:Clustering:ProviderType"] is null)
             {
                 silo.UseLocalhostClustering(
                     siloPort: cluster.GetValue("SiloPort", ClusterDefaults.SiloPort),
@@ -40,20 +46,33 @@ public static class Extensions
 
     /// <summary>
     /// Grains, registrations in Orleans' ADO.NET grain storage and samples in our history tables, both in one SQLite file
-    /// whose schema is created before any provider reads it. Shared by the silo process and test clusters.
+    /// or, with <c>Storage:Provider=postgres</c>, in PostgreSQL; the schema is created before any provider reads it.
+    /// Alert history and the notification outbox stay in the SQLite file. Shared by the silo process and test clusters.
     /// </summary>
     public static ISiloBuilder AddMonitoring(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.Services.AddOptions<StorageOptions>()
-            .Bind(configuration.GetSection("Storage"))
-            .Configure(options => options.ConnectionString = StorageOptions.Resolve(configuration.GetConnectionString(StorageOptions.ConnectionStringName)))
-            .Validate(options => options.BusyTimeoutMilliseconds > 0, "Storage:BusyTimeoutMilliseconds must be positive.")
+            .Bind(configuration.GetSection(ClusterStorage.SectionName))
+            .Configure(options => StorageOptions.Resolve(options, configuration.GetConnectionString(ClusterStorage.ConnectionStringName)))
             .ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         // Our grains and services read the clock Orleans gives grains (TimeProviderNames.Grains, by default this one); a test
         // replaces that clock alone, as Orleans' own grain directory waits on the default clock.
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<SqliteConnections>();
-        silo.Services.AddSingleton<IHistoryStore, SqliteHistoryStore>();
+        var postgres = configuration.GetSection(ClusterStorage.SectionName).GetValue(nameof(StorageOptions.Provider), StorageProvider.Sqlite) == StorageProvider.Postgres;
+        if (postgres)
+        {
+            silo.AddPostgresStorage();
+        }
+        else
+        {
+            silo.Services.AddSingleton<IHistoryStore, SqliteHistoryStore>();
+            silo.AddAdoNetGrainStorage(StorageNames.Monitoring, options => options.Invariant = SqliteInvariant);
+            silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Monitoring)
+                .Configure<SqliteConnections>((options, connections) => options.DataSource = connections);
+        }
+
         silo.Services.AddSingleton<AgentSettings>();
         silo.Services.AddSingleton<HistoryReader>();
         silo.Services.AddSingleton<AlertReader>();
@@ -71,9 +90,6 @@ public static class Extensions
 
         silo.AddActivityPropagation();
         silo.Services.AddSerializer(serializer => serializer.AddMonitoringContracts());
-        silo.AddAdoNetGrainStorage(StorageNames.Monitoring, options => options.Invariant = SqliteInvariant);
-        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Monitoring)
-            .Configure<SqliteConnections>((options, connections) => options.DataSource = connections);
         silo.AddLiveness(configuration);
         silo.AddAlerting(configuration);
         silo.AddNotifications(configuration);

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Monitoring.Silo.Storage;
 
@@ -15,7 +15,7 @@ public sealed class SeriesCatalog
     public bool TryGetNumber(string name, out int number) => _numbers.TryGetValue(name, out number);
 
     /// <summary>The name of a series number, reading the table again when another writer added it since.</summary>
-    public string Name(SqliteConnection connection, int number)
+    public string Name(DbConnection connection, int number)
     {
         if (!_names.TryGetValue(number, out var name))
         {
@@ -30,7 +30,7 @@ public sealed class SeriesCatalog
     }
 
     /// <summary>Numbers every name not numbered yet, in a transaction of its own that commits before the caller's batch.</summary>
-    public void Ensure(SqliteConnection connection, IEnumerable<string> names)
+    public void Ensure(DbConnection connection, IEnumerable<string> names)
     {
         var missing = names.Where(n => !_numbers.ContainsKey(n)).Distinct(StringComparer.Ordinal).ToList();
         if (missing.Count == 0)
@@ -43,7 +43,7 @@ public sealed class SeriesCatalog
         {
             insert.Transaction = transaction;
             insert.CommandText = "INSERT INTO series_names (name) VALUES (@name) ON CONFLICT (name) DO NOTHING;";
-            var parameter = insert.Parameters.Add("@name", SqliteType.Text);
+            var parameter = insert.Add("@name", string.Empty);
             foreach (var name in missing)
             {
                 parameter.Value = name;
@@ -56,7 +56,7 @@ public sealed class SeriesCatalog
         Load(connection);
     }
 
-    public void Load(SqliteConnection connection)
+    public void Load(DbConnection connection)
     {
         using var select = connection.CreateCommand();
         select.CommandText = "SELECT series_no, name FROM series_names;";

@@ -10,7 +10,7 @@ public sealed partial class SqliteHistoryStore
     /// transaction (so every sample is in exactly one of the two at any time), and drops the table once it is empty.
     /// Returns how many rows moved; 0 when there is nothing (left) to upgrade.
     /// </summary>
-    public Task<int> UpgradeAsync(int maxRows, CancellationToken cancellationToken = default)
+    public override Task<int> UpgradeAsync(int maxRows, CancellationToken cancellationToken = default)
     {
         using var connection = connections.Open();
         if (!HasLegacyTable(connection))
@@ -42,7 +42,7 @@ public sealed partial class SqliteHistoryStore
             return Task.FromResult(0);
         }
 
-        _catalog.Ensure(connection, rows.SelectMany(r => r.Sample.Values.Keys));
+        Catalog.Ensure(connection, rows.SelectMany(r => r.Sample.Values.Keys));
         using var transaction = connection.BeginTransaction();
         using (var insert = connection.CreateCommand())
         {
@@ -78,5 +78,5 @@ public sealed partial class SqliteHistoryStore
     }
 
     private int Number(string series) =>
-        _catalog.TryGetNumber(series, out var number) ? number : throw new InvalidOperationException($"Series '{series}' has no number.");
+        Catalog.TryGetNumber(series, out var number) ? number : throw new InvalidOperationException($"Series '{series}' has no number.");
 }

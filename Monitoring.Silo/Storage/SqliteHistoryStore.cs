@@ -1,297 +1,31 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using Monitoring.Contracts;
-using Monitoring.Silo.Storage.Blocks;
 
 namespace Monitoring.Silo.Storage;
 
 /// <summary>
-/// History, the fleet registry and retention on SQLite. New samples go to <c>history_head</c> as compact binary rows;
-/// the compactor turns each agent's hour of them into compressed column blocks (<c>history_blocks</c>) and 5-minute and
-/// 1-hour rollups (<c>history_rollups</c>). A database written by an earlier release keeps its one-row-per-sample
-/// <c>history</c> table until the upgrade has moved every row into the head; until then queries read it too.
-/// Queries each take their own pooled connection (WAL lets them run beside the writer); the one appender keeps its own.
+/// History, the fleet registry and retention in the silo's SQLite file. A file written by an earlier release keeps its
+/// one-row-per-sample <c>history</c> table until the upgrade has moved every row into the head; until then queries read it
+/// too. WAL lets queries run beside the one appender, which keeps a connection of its own.
 /// </summary>
 public sealed partial class SqliteHistoryStore(
     SqliteConnections connections,
     IOptions<HistoryOptions> options,
-    [FromKeyedServices(TimeProviderNames.SystemTimers)] TimeProvider timers) : IHistoryStore
+    [FromKeyedServices(TimeProviderNames.SystemTimers)] TimeProvider timers) : BlockHistoryStore(options, timers)
 {
-    /// <summary>Rows per retention delete: each is its own short transaction, so the writer never waits long for the lock.</summary>
-    private const int DeleteChunk = 5000;
-
-    private static readonly TimeSpan DeletePause = TimeSpan.FromMilliseconds(10);
-
-    private readonly SeriesCatalog _catalog = new();
-
     /// <summary>Null until first asked; false once the previous release's <c>history</c> table is gone.</summary>
     private bool? _legacy;
 
-    public IHistoryAppender OpenAppender() => new Appender(connections.Open(), _catalog);
+    protected override string Greatest => "max";
 
-    public async Task<IReadOnlyList<RegisteredAgent>> ListAgentsAsync(CancellationToken cancellationToken = default)
-    {
-        await SqliteConnections.OffScheduler();
-        await using var connection = connections.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT agent_id, agent_name, first_seen, last_seen, interval_seconds, latest_ts, cpu_percent, memory_percent, disk_percent,
-                watched_since
-            FROM agents ORDER BY agent_id;
-            """;
-        var agents = new List<RegisteredAgent>();
-        await using var rows = await command.ExecuteReaderAsync(cancellationToken);
-        while (await rows.ReadAsync(cancellationToken))
-        {
-            agents.Add(new RegisteredAgent(
-                rows.GetString(0),
-                rows.GetString(1),
-                UnixMicroseconds.ToTime(rows.GetInt64(2)),
-                UnixMicroseconds.ToTime(rows.GetInt64(3)),
-                rows.GetDouble(4),
-                rows.IsDBNull(5) ? null : UnixMicroseconds.ToTime(rows.GetInt64(5)),
-                rows.IsDBNull(6) ? null : rows.GetDouble(6),
-                rows.IsDBNull(7) ? null : rows.GetDouble(7),
-                rows.IsDBNull(8) ? null : rows.GetDouble(8),
-                rows.IsDBNull(9) ? null : UnixMicroseconds.ToTime(rows.GetInt64(9))));
-        }
+    public override IHistoryAppender OpenAppender() => new Appender(connections.Open(), Catalog);
 
-        return agents;
-    }
+    protected override DbConnection Open() => connections.Open();
 
-    public async Task UpdateAgentAsync(string agentId, AgentUpdate update, CancellationToken cancellationToken = default)
-    {
-        await SqliteConnections.OffScheduler();
-        await using var connection = connections.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE agents SET agent_name = coalesce(@agent_name, agent_name), last_seen = max(last_seen, coalesce(@last_seen, last_seen)),
-                watched_since = coalesce(@watched_since, watched_since)
-            WHERE agent_id = @agent_id;
-            """;
-        command.Parameters.AddWithValue("@agent_id", agentId);
-        command.Parameters.AddWithValue("@agent_name", (object?)update.AgentName ?? DBNull.Value);
-        command.Parameters.AddWithValue("@last_seen", update.LastSeen is { } lastSeen ? (object)UnixMicroseconds.From(lastSeen) : DBNull.Value);
-        command.Parameters.AddWithValue("@watched_since", update.WatchedSince is { } watchedSince ? (object)UnixMicroseconds.From(watchedSince) : DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    protected override DbConnection OpenAlertStore() => connections.Open();
 
-    public async Task<IReadOnlyList<string>> AgentsSeenSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
-    {
-        await using var connection = connections.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT agent_id FROM agents WHERE last_seen >= @since;";
-        command.Parameters.AddWithValue("@since", UnixMicroseconds.From(since));
-        var agents = new List<string>();
-        await using var rows = await command.ExecuteReaderAsync(cancellationToken);
-        while (await rows.ReadAsync(cancellationToken))
-        {
-            agents.Add(rows.GetString(0));
-        }
-
-        return agents;
-    }
-
-    /// <summary>
-    /// Raw samples older than the cutoff, one agent-hour at a time and only once all of the hour is older: head rows are
-    /// compacted first, then each hour's blocks are rolled into the 5-minute tier and deleted in the same transaction, so
-    /// the tier takes over exactly what raw gives up. A previous release's rows are deleted outright.
-    /// </summary>
-    public async Task<long> DeleteSamplesBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
-    {
-        await using var connection = connections.Open();
-        var legacy = HasLegacyTable(connection);
-        var before = UnixMicroseconds.From(cutoff);
-        var deleted = 0L;
-        foreach (var agentNo in AgentNumbers(connection))
-        {
-            foreach (var hour in ExpiredHours(connection, "history_head", "ts", agentNo, before))
-            {
-                CompactHour(connection, agentNo, hour);
-            }
-
-            foreach (var hour in ExpiredHours(connection, "history_blocks", "first_ts", agentNo, before))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                deleted += RollUpHour(connection, agentNo, hour);
-                // A gap between two hours, so the history writer's next commit gets the lock.
-                await Task.Delay(DeletePause, timers, cancellationToken);
-            }
-
-            if (legacy)
-            {
-                deleted += await DeleteAsync(connection, $"""
-                    DELETE FROM history WHERE rowid IN (SELECT rowid FROM history WHERE agent_no = @agent_no AND ts < @cutoff LIMIT {DeleteChunk})
-                    RETURNING 1;
-                    """, cutoff, agentNo, cancellationToken);
-            }
-        }
-
-        return deleted;
-    }
-
-    /// <summary>
-    /// The hours of an agent with rows in <paramref name="table"/> that end at or before <paramref name="before"/>: whole
-    /// hours only (blocks never cross an hour), so an hour the cutoff falls into is neither compacted early nor rolled up
-    /// in part while it still receives samples.
-    /// </summary>
-    private static List<long> ExpiredHours(SqliteConnection connection, string table, string start, long agentNo, long before)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT DISTINCT {start} - (({start} % {Rollups.Hour}) + {Rollups.Hour}) % {Rollups.Hour} AS hour FROM {table}
-            WHERE agent_no = @agent_no AND {start} < @before ORDER BY hour;
-            """;
-        command.Parameters.AddWithValue("@agent_no", agentNo);
-        command.Parameters.AddWithValue("@before", Rollups.Floor(before, Rollups.Hour));
-        using var rows = command.ExecuteReader();
-        var hours = new List<long>();
-        while (rows.Read())
-        {
-            hours.Add(rows.GetInt64(0));
-        }
-
-        return hours;
-    }
-
-    /// <summary>Adds an hour's raw samples to the 5-minute tier and deletes its blocks, in one transaction; returns the samples.</summary>
-    private static long RollUpHour(SqliteConnection connection, long agentNo, long hour)
-    {
-        using var transaction = connection.BeginTransaction();
-        var samples = 0L;
-        var buckets = new SortedDictionary<long, Dictionary<int, SeriesStats>>();
-        using (var blocks = Command(connection, transaction, """
-            DELETE FROM history_blocks WHERE agent_no = @agent_no AND first_ts >= @hour AND first_ts < @end RETURNING block;
-            """, agentNo, hour))
-        using (var rows = blocks.ExecuteReader())
-        {
-            while (rows.Read())
-            {
-                var block = SeriesBlockCodec.Decode((byte[])rows.GetValue(0), includeTexts: false);
-                samples += block.Timestamps.Length;
-                foreach (var (start, stats) in Rollups.Aggregate(block, Rollups.FiveMinutes))
-                {
-                    buckets[start] = buckets.TryGetValue(start, out var held) ? Merge(held, stats) : stats;
-                }
-            }
-        }
-
-        UpdateRollup(connection, transaction, agentNo, Rollups.FiveMinutes, hour, stored => Rollups.Combine(stored, buckets));
-        transaction.Commit();
-        return samples;
-    }
-
-    private static Dictionary<int, SeriesStats> Merge(Dictionary<int, SeriesStats> earlier, Dictionary<int, SeriesStats> later)
-    {
-        foreach (var (series, stats) in later)
-        {
-            earlier[series] = earlier.TryGetValue(series, out var held) ? held.Merge(stats) : stats;
-        }
-
-        return earlier;
-    }
-
-    /// <summary>A tier's UTC days that end at or before <paramref name="cutoff"/>.</summary>
-    public async Task<long> DeleteRollupsBeforeAsync(long tier, DateTimeOffset cutoff, CancellationToken cancellationToken = default)
-    {
-        await using var connection = connections.Open();
-        var deleted = 0L;
-        foreach (var agentNo in AgentNumbers(connection))
-        {
-            deleted += await DeleteAsync(connection, $"""
-                DELETE FROM history_rollups WHERE agent_no = @agent_no AND tier = {tier} AND day IN (
-                    SELECT day FROM history_rollups WHERE agent_no = @agent_no AND tier = {tier} AND day + {Rollups.Day} <= @cutoff LIMIT {DeleteChunk})
-                RETURNING 1;
-                """, cutoff, agentNo, cancellationToken);
-        }
-
-        return deleted;
-    }
-
-    public async Task<long> DeleteAlertRecordsBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
-    {
-        await using var connection = connections.Open();
-        var deleted = 0L;
-        foreach (var (table, where) in (IEnumerable<(string, string)>)[
-            ("alert_history", "at < @cutoff"),
-            ("notifications", "at < @cutoff"),
-            ("alerts", "at < @cutoff AND state IN ('resolved', 'inactive')"),
-            ("notification_outbox", "queued_at < @cutoff AND state = 'failed'")])
-        {
-            deleted += await DeleteAsync(
-                connection,
-                $"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE {where} LIMIT {DeleteChunk}) RETURNING 1;",
-                cutoff,
-                null,
-                cancellationToken);
-        }
-
-        return deleted;
-    }
-
-    private static List<long> AgentNumbers(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT agent_no FROM agents ORDER BY agent_no;";
-        using var rows = command.ExecuteReader();
-        var numbers = new List<long>();
-        while (rows.Read())
-        {
-            numbers.Add(rows.GetInt64(0));
-        }
-
-        return numbers;
-    }
-
-    private static async Task<long?> FindAgentAsync(SqliteConnection connection, string agentId, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT agent_no FROM agents WHERE agent_id = @agent_id;";
-        command.Parameters.AddWithValue("@agent_id", agentId);
-        return await command.ExecuteScalarAsync(cancellationToken) is long agentNo ? agentNo : null;
-    }
-
-    /// <summary>
-    /// Runs a chunked delete (its statement deletes at most <see cref="DeleteChunk"/> rows and returns a count per row)
-    /// until nothing is left, each chunk its own transaction; returns the sum of the counts.
-    /// </summary>
-    private async Task<long> DeleteAsync(SqliteConnection connection, string sql, DateTimeOffset cutoff, long? agentNo, CancellationToken cancellationToken)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("@cutoff", UnixMicroseconds.From(cutoff));
-        if (agentNo is { } number)
-        {
-            command.Parameters.AddWithValue("@agent_no", number);
-        }
-
-        long deleted = 0;
-        int rows;
-        do
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            rows = 0;
-            using (var returned = command.ExecuteReader())
-            {
-                while (returned.Read())
-                {
-                    rows++;
-                    deleted += returned.GetInt64(0);
-                }
-            }
-
-            if (rows == DeleteChunk)
-            {
-                // A gap between two chunks, so the history writer's next commit gets the lock.
-                await Task.Delay(DeletePause, timers, cancellationToken);
-            }
-        }
-        while (rows == DeleteChunk);
-
-        return deleted;
-    }
-
-    private bool HasLegacyTable(SqliteConnection connection)
+    protected override bool HasLegacyTable(DbConnection connection)
     {
         if (_legacy is { } known)
         {
@@ -303,5 +37,35 @@ public sealed partial class SqliteHistoryStore(
         var exists = (long)command.ExecuteScalar()! > 0;
         _legacy = exists;
         return exists;
+    }
+
+    protected override long StoredBytes(DbConnection connection)
+    {
+        using var pages = connection.CreateCommand();
+        pages.CommandText = "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count, pragma_freelist_count, pragma_page_size;";
+        return (long)pages.ExecuteScalar()!;
+    }
+
+    public override async Task ProbeWriteAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        await using var connection = connections.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds};";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        // One statement per command: in a batch, Microsoft.Data.Sqlite does not report a later statement's SQLITE_BUSY.
+        // It also retries a busy statement until the command timeout (30 s by default), beyond busy_timeout.
+        command.CommandText = "BEGIN IMMEDIATE;";
+        command.CommandTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.CommandText = "ROLLBACK;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override long? FreeDiskBytes()
+    {
+        var file = new SqliteConnectionStringBuilder(connections.ConnectionString).DataSource;
+        return string.IsNullOrEmpty(file) || file == ":memory:" || Path.GetDirectoryName(Path.GetFullPath(file)) is not { Length: > 0 } folder
+            ? null
+            : new DriveInfo(folder).AvailableFreeSpace;
     }
 }

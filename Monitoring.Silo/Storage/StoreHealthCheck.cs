@@ -26,7 +26,7 @@ public sealed class StoreHealthCheck(IHistoryStore store, IOptions<StorageOption
             await store.ProbeWriteAsync(LockTimeout, cancellationToken);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or OperationCanceledException)
         {
             return HealthCheckResult.Unhealthy($"The database cannot be written: {e.Message}");
         }

@@ -1,14 +1,14 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
 using Monitoring.Silo.Storage.Blocks;
 
 namespace Monitoring.Silo.Storage;
 
-public sealed partial class SqliteHistoryStore
+public abstract partial class BlockHistoryStore
 {
-    private const string LegacyColumns = """
+    protected const string LegacyColumns = """
         ts, cpu_percent, memory_percent, memory_total, memory_used, memory_available,
         disk_percent, disk_total, disk_used, disk_free, network, detail
         """;
@@ -16,10 +16,10 @@ public sealed partial class SqliteHistoryStore
     public async Task<StoredAgent?> ReadAgentAsync(string agentId, CancellationToken cancellationToken = default)
     {
         await SqliteConnections.OffScheduler();
-        await using var connection = connections.Open();
+        await using var connection = Open();
         await using var agent = connection.CreateCommand();
         agent.CommandText = "SELECT agent_no, agent_name, first_seen, last_seen, interval_seconds, watched_since FROM agents WHERE agent_id = @agent_id;";
-        agent.Parameters.AddWithValue("@agent_id", agentId);
+        agent.Add("@agent_id", agentId);
         await using var row = await agent.ExecuteReaderAsync(cancellationToken);
         if (!await row.ReadAsync(cancellationToken))
         {
@@ -39,7 +39,7 @@ public sealed partial class SqliteHistoryStore
     public async Task<HistoryResponse?> QueryAsync(HistoryQuery query, CancellationToken cancellationToken = default)
     {
         await SqliteConnections.OffScheduler();
-        await using var connection = connections.Open();
+        await using var connection = Open();
         if (await FindAgentAsync(connection, query.AgentId, cancellationToken) is not { } agentNo)
         {
             return null;
@@ -63,7 +63,7 @@ public sealed partial class SqliteHistoryStore
         return series => Array.Exists(patterns, p => p.IsMatch(series));
     }
 
-    private HistoryResponse Raw(SqliteConnection connection, long agentNo, HistoryQuery query, Func<string, bool> selected)
+    private HistoryResponse Raw(DbConnection connection, long agentNo, HistoryQuery query, Func<string, bool> selected)
     {
         var from = UnixMicroseconds.From(query.From);
         var to = UnixMicroseconds.From(query.To);
@@ -127,7 +127,7 @@ public sealed partial class SqliteHistoryStore
         };
     }
 
-    private HistoryResponse Buckets(SqliteConnection connection, long agentNo, HistoryQuery query, long step, Func<string, bool> selected)
+    private HistoryResponse Buckets(DbConnection connection, long agentNo, HistoryQuery query, long step, Func<string, bool> selected)
     {
         var from = UnixMicroseconds.From(query.From);
         var to = UnixMicroseconds.From(query.To);
@@ -205,15 +205,15 @@ public sealed partial class SqliteHistoryStore
     }
 
     /// <summary>Adds the tier's buckets of every hour compacted and wholly inside the answer; returns those hours.</summary>
-    private HashSet<long> AddRollups(SqliteConnection connection, long agentNo, long tier, HistoryBuckets buckets, long to, Func<string, bool> needed)
+    private HashSet<long> AddRollups(DbConnection connection, long agentNo, long tier, HistoryBuckets buckets, long to, Func<string, bool> needed)
     {
         var covered = new HashSet<long>();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT block FROM history_rollups WHERE agent_no = @agent_no AND tier = @tier AND day >= @day AND day < @to ORDER BY day;";
-        command.Parameters.AddWithValue("@agent_no", agentNo);
-        command.Parameters.AddWithValue("@tier", tier);
-        command.Parameters.AddWithValue("@day", Rollups.Floor(buckets.From, Rollups.Day));
-        command.Parameters.AddWithValue("@to", to);
+        command.Add("@agent_no", agentNo);
+        command.Add("@tier", tier);
+        command.Add("@day", Rollups.Floor(buckets.From, Rollups.Day));
+        command.Add("@to", to);
         var wanted = new Dictionary<int, bool>();
         bool Include(int column)
         {
@@ -226,7 +226,7 @@ public sealed partial class SqliteHistoryStore
             var series = Rollups.SeriesOf(column);
             if (!wanted.TryGetValue(series, out var include))
             {
-                wanted[series] = include = needed(_catalog.Name(connection, series));
+                wanted[series] = include = needed(Catalog.Name(connection, series));
             }
 
             return include;
@@ -249,7 +249,7 @@ public sealed partial class SqliteHistoryStore
 
             foreach (var column in decoded.Columns)
             {
-                var name = _catalog.Name(connection, Rollups.SeriesOf(column.SeriesId));
+                var name = Catalog.Name(connection, Rollups.SeriesOf(column.SeriesId));
                 var kind = Rollups.KindOf(column.SeriesId);
                 var counts = kind == Rollups.Count && name == MetricSeries.CpuPercent;
                 for (var i = 0; i < inside.Length; i++)
@@ -269,7 +269,7 @@ public sealed partial class SqliteHistoryStore
         return covered;
     }
 
-    private void AddRaw(SqliteConnection connection, HistoryBuckets buckets, SeriesBlock decoded)
+    private void AddRaw(DbConnection connection, HistoryBuckets buckets, SeriesBlock decoded)
     {
         foreach (var ts in decoded.Timestamps)
         {
@@ -281,22 +281,22 @@ public sealed partial class SqliteHistoryStore
 
         foreach (var column in decoded.Columns)
         {
-            buckets.AddColumn(_catalog.Name(connection, column.SeriesId), decoded.Timestamps, column, _ => true);
+            buckets.AddColumn(Catalog.Name(connection, column.SeriesId), decoded.Timestamps, column, _ => true);
         }
     }
 
     /// <summary>The blocks that may hold samples in <c>[from, to)</c>, oldest first (a block never spans more than an hour).</summary>
-    private static List<(long FirstTs, byte[] Block)> Blocks(SqliteConnection connection, long agentNo, long from, long to)
+    private static List<(long FirstTs, byte[] Block)> Blocks(DbConnection connection, long agentNo, long from, long to)
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT first_ts, block FROM history_blocks
             WHERE agent_no = @agent_no AND first_ts >= @earliest AND first_ts < @to AND last_ts >= @from ORDER BY first_ts;
             """;
-        command.Parameters.AddWithValue("@agent_no", agentNo);
-        command.Parameters.AddWithValue("@earliest", from - Rollups.Hour);
-        command.Parameters.AddWithValue("@from", from);
-        command.Parameters.AddWithValue("@to", to);
+        command.Add("@agent_no", agentNo);
+        command.Add("@earliest", from - Rollups.Hour);
+        command.Add("@from", from);
+        command.Add("@to", to);
         using var rows = command.ExecuteReader();
         var blocks = new List<(long, byte[])>();
         while (rows.Read())
@@ -307,7 +307,7 @@ public sealed partial class SqliteHistoryStore
         return blocks;
     }
 
-    private static HashSet<long> BlockTimestamps(SqliteConnection connection, long agentNo, long hour)
+    private static HashSet<long> BlockTimestamps(DbConnection connection, long agentNo, long hour)
     {
         var stamps = new HashSet<long>();
         foreach (var (_, block) in Blocks(connection, agentNo, hour, hour + Rollups.Hour))
@@ -318,7 +318,7 @@ public sealed partial class SqliteHistoryStore
         return stamps;
     }
 
-    private SeriesBlock Decode(SqliteConnection connection, byte[] block, Func<string, bool> needed, bool includeTexts)
+    private SeriesBlock Decode(DbConnection connection, byte[] block, Func<string, bool> needed, bool includeTexts)
     {
         var wanted = new Dictionary<int, bool>();
         return SeriesBlockCodec.Decode(
@@ -327,7 +327,7 @@ public sealed partial class SqliteHistoryStore
             {
                 if (!wanted.TryGetValue(series, out var include))
                 {
-                    wanted[series] = include = needed(_catalog.Name(connection, series));
+                    wanted[series] = include = needed(Catalog.Name(connection, series));
                 }
 
                 return include;
@@ -335,14 +335,14 @@ public sealed partial class SqliteHistoryStore
             includeTexts);
     }
 
-    private Dictionary<string, double> Row(SqliteConnection connection, SeriesBlock block, int index)
+    private Dictionary<string, double> Row(DbConnection connection, SeriesBlock block, int index)
     {
         var values = new Dictionary<string, double>(block.Columns.Count, StringComparer.Ordinal);
         foreach (var column in block.Columns)
         {
             if (column.Present is null || column.Present[index])
             {
-                values[_catalog.Name(connection, column.SeriesId)] = column.Values[index];
+                values[Catalog.Name(connection, column.SeriesId)] = column.Values[index];
             }
         }
 
@@ -350,15 +350,15 @@ public sealed partial class SqliteHistoryStore
     }
 
     /// <summary>Samples in <c>[from, to)</c> not compacted yet: head rows, and the previous release's rows until upgraded.</summary>
-    private SortedList<long, RawSample> Unblocked(SqliteConnection connection, long agentNo, long from, long to)
+    private SortedList<long, RawSample> Unblocked(DbConnection connection, long agentNo, long from, long to)
     {
         var samples = new SortedList<long, RawSample>();
         using (var head = connection.CreateCommand())
         {
             head.CommandText = "SELECT ts, sample, network FROM history_head WHERE agent_no = @agent_no AND ts >= @from AND ts < @to;";
-            head.Parameters.AddWithValue("@agent_no", agentNo);
-            head.Parameters.AddWithValue("@from", from);
-            head.Parameters.AddWithValue("@to", to);
+            head.Add("@agent_no", agentNo);
+            head.Add("@from", from);
+            head.Add("@to", to);
             using var rows = head.ExecuteReader();
             while (rows.Read())
             {
@@ -371,9 +371,9 @@ public sealed partial class SqliteHistoryStore
         {
             using var legacy = connection.CreateCommand();
             legacy.CommandText = $"SELECT {LegacyColumns} FROM history WHERE agent_no = @agent_no AND ts >= @from AND ts < @to;";
-            legacy.Parameters.AddWithValue("@agent_no", agentNo);
-            legacy.Parameters.AddWithValue("@from", from);
-            legacy.Parameters.AddWithValue("@to", to);
+            legacy.Add("@agent_no", agentNo);
+            legacy.Add("@from", from);
+            legacy.Add("@to", to);
             using var rows = legacy.ExecuteReader();
             while (rows.Read())
             {
@@ -385,25 +385,25 @@ public sealed partial class SqliteHistoryStore
         return samples;
     }
 
-    private RawSample HeadSample(SqliteConnection connection, SqliteDataReader row)
+    private RawSample HeadSample(DbConnection connection, DbDataReader row)
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (series, value) in SampleRowCodec.Decode((byte[])row.GetValue(1)))
         {
-            values[_catalog.Name(connection, series)] = value;
+            values[Catalog.Name(connection, series)] = value;
         }
 
         return new RawSample(row.GetInt64(0), values, row.IsDBNull(2) ? null : row.GetString(2));
     }
 
     /// <summary>The newest stored sample of an agent, wherever it is: head, newest block or a previous release's row.</summary>
-    private RawSample? Newest(SqliteConnection connection, long agentNo)
+    private RawSample? Newest(DbConnection connection, long agentNo)
     {
         RawSample? newest = null;
         using (var head = connection.CreateCommand())
         {
             head.CommandText = "SELECT ts, sample, network FROM history_head WHERE agent_no = @agent_no ORDER BY ts DESC LIMIT 1;";
-            head.Parameters.AddWithValue("@agent_no", agentNo);
+            head.Add("@agent_no", agentNo);
             using var rows = head.ExecuteReader();
             if (rows.Read())
             {
@@ -414,7 +414,7 @@ public sealed partial class SqliteHistoryStore
         using (var block = connection.CreateCommand())
         {
             block.CommandText = "SELECT last_ts, block FROM history_blocks WHERE agent_no = @agent_no ORDER BY first_ts DESC LIMIT 1;";
-            block.Parameters.AddWithValue("@agent_no", agentNo);
+            block.Add("@agent_no", agentNo);
             using var rows = block.ExecuteReader();
             if (rows.Read() && (newest is null || rows.GetInt64(0) > newest.Timestamp))
             {
@@ -428,7 +428,7 @@ public sealed partial class SqliteHistoryStore
         {
             using var legacy = connection.CreateCommand();
             legacy.CommandText = $"SELECT {LegacyColumns} FROM history WHERE agent_no = @agent_no ORDER BY ts DESC LIMIT 1;";
-            legacy.Parameters.AddWithValue("@agent_no", agentNo);
+            legacy.Add("@agent_no", agentNo);
             using var rows = legacy.ExecuteReader();
             if (rows.Read() && (newest is null || rows.GetInt64(0) > newest.Timestamp))
             {
@@ -440,7 +440,7 @@ public sealed partial class SqliteHistoryStore
     }
 
     /// <summary>A row of the previous release's <c>history</c> table (<see cref="LegacyColumns"/>) under today's series names.</summary>
-    private static RawSample LegacySample(SqliteDataReader row)
+    protected static RawSample LegacySample(DbDataReader row)
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal)
         {
@@ -482,5 +482,5 @@ public sealed partial class SqliteHistoryStore
     }
 
     /// <summary>One stored sample with its values by series name.</summary>
-    private sealed record RawSample(long Timestamp, Dictionary<string, double> Values, string? Network);
+    protected sealed record RawSample(long Timestamp, Dictionary<string, double> Values, string? Network);
 }

@@ -1,9 +1,9 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Monitoring.Silo.Storage.Blocks;
 
 namespace Monitoring.Silo.Storage;
 
-public sealed partial class SqliteHistoryStore
+public abstract partial class BlockHistoryStore
 {
     /// <summary>Most samples in one block: an agent reporting faster than every second still gets bounded blocks.</summary>
     public const int MaxBlockSamples = 4096;
@@ -16,7 +16,7 @@ public sealed partial class SqliteHistoryStore
     /// </summary>
     public async Task<int> CompactAsync(DateTimeOffset before, int maxHours, CancellationToken cancellationToken = default)
     {
-        await using var connection = connections.Open();
+        await using var connection = Open();
         var due = new List<(long AgentNo, long Hour)>();
         await using (var find = connection.CreateCommand())
         {
@@ -25,9 +25,9 @@ public sealed partial class SqliteHistoryStore
                 FROM history_head WHERE ts < @before GROUP BY agent_no, hour
                 HAVING max(received) < @quiet OR count(*) >= {MaxBlockSamples} LIMIT @max;
                 """;
-            find.Parameters.AddWithValue("@before", Rollups.Floor(UnixMicroseconds.From(before), Rollups.Hour));
-            find.Parameters.AddWithValue("@quiet", UnixMicroseconds.From(before));
-            find.Parameters.AddWithValue("@max", maxHours);
+            find.Add("@before", Rollups.Floor(UnixMicroseconds.From(before), Rollups.Hour));
+            find.Add("@quiet", UnixMicroseconds.From(before));
+            find.Add("@max", maxHours);
             await using var rows = await find.ExecuteReaderAsync(cancellationToken);
             while (await rows.ReadAsync(cancellationToken))
             {
@@ -44,7 +44,7 @@ public sealed partial class SqliteHistoryStore
         return due.Count;
     }
 
-    private void CompactHour(SqliteConnection connection, long agentNo, long hour)
+    private void CompactHour(DbConnection connection, long agentNo, long hour)
     {
         using var transaction = connection.BeginTransaction();
         var samples = new SortedDictionary<long, (Dictionary<int, double> Values, string? Network)>();
@@ -119,10 +119,10 @@ public sealed partial class SqliteHistoryStore
             {
                 var end = Math.Min(start + MaxBlockSamples, merged.Timestamps.Length);
                 var slice = Slice(merged, start, end);
-                insert.Parameters.AddWithValue("@first", slice.Timestamps[0]);
-                insert.Parameters.AddWithValue("@last", slice.Timestamps[^1]);
-                insert.Parameters.AddWithValue("@samples", slice.Timestamps.Length);
-                insert.Parameters.AddWithValue("@block", SeriesBlockCodec.Encode(slice.Timestamps, slice.Columns, slice.Texts));
+                insert.Add("@first", slice.Timestamps[0]);
+                insert.Add("@last", slice.Timestamps[^1]);
+                insert.Add("@samples", slice.Timestamps.Length);
+                insert.Add("@block", SeriesBlockCodec.Encode(slice.Timestamps, slice.Columns, slice.Texts));
                 insert.ExecuteNonQuery();
                 insert.Parameters.RemoveAt("@first");
                 insert.Parameters.RemoveAt("@last");
@@ -139,14 +139,14 @@ public sealed partial class SqliteHistoryStore
     }
 
     /// <summary>Rewrites the tier's day block that holds <paramref name="hour"/> (an empty one when it has none yet).</summary>
-    private static void UpdateRollup(SqliteConnection connection, SqliteTransaction transaction, long agentNo, long tier, long hour, Func<byte[], byte[]> update)
+    private static void UpdateRollup(DbConnection connection, DbTransaction transaction, long agentNo, long tier, long hour, Func<byte[], byte[]> update)
     {
         var day = Rollups.Floor(hour, Rollups.Day);
         byte[] stored = [];
         using (var read = Command(connection, transaction, "SELECT block FROM history_rollups WHERE agent_no = @agent_no AND tier = @tier AND day = @day;", agentNo, hour))
         {
-            read.Parameters.AddWithValue("@tier", tier);
-            read.Parameters.AddWithValue("@day", day);
+            read.Add("@tier", tier);
+            read.Add("@day", day);
             if (read.ExecuteScalar() is byte[] existing)
             {
                 stored = existing;
@@ -157,20 +157,20 @@ public sealed partial class SqliteHistoryStore
             INSERT INTO history_rollups (agent_no, tier, day, block) VALUES (@agent_no, @tier, @day, @block)
             ON CONFLICT (agent_no, tier, day) DO UPDATE SET block = excluded.block;
             """, agentNo, hour);
-        write.Parameters.AddWithValue("@tier", tier);
-        write.Parameters.AddWithValue("@day", day);
-        write.Parameters.AddWithValue("@block", update(stored));
+        write.Add("@tier", tier);
+        write.Add("@day", day);
+        write.Add("@block", update(stored));
         write.ExecuteNonQuery();
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, long agentNo, long hour)
+    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, long agentNo, long hour)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        command.Parameters.AddWithValue("@agent_no", agentNo);
-        command.Parameters.AddWithValue("@hour", hour);
-        command.Parameters.AddWithValue("@end", hour + Rollups.Hour);
+        command.Add("@agent_no", agentNo);
+        command.Add("@hour", hour);
+        command.Add("@end", hour + Rollups.Hour);
         return command;
     }
 
