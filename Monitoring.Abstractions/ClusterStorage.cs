@@ -22,8 +22,8 @@ public static class ClusterStorage
     public const string PostgresInvariant = "Npgsql";
 
     /// <summary>
-    /// Connections in each pool: a silo opens two pools (Orleans' and the history store's), an API one, so 3 silos and 2 APIs
-    /// hold at most 8 × 10 = 80 of a default PostgreSQL's 100 (3 of which are reserved for superusers).
+    /// Connections in each process's one pool (a silo's clustering, grain state and history share it; an API reads only
+    /// membership), so 3 silos and 2 APIs hold at most 5 × 10 = 50 of a default PostgreSQL's 100.
     /// </summary>
     public const int DefaultPoolSize = 10;
 

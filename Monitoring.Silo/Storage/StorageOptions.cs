@@ -12,7 +12,7 @@ public sealed class StorageOptions
 {
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
-    /// <summary>Most connections in each of the silo's PostgreSQL pools (Orleans' and the history store's).</summary>
+    /// <summary>Most connections in the silo's one PostgreSQL pool (clustering, grain state and history share it).</summary>
     public int PoolSize { get; set; } = ClusterStorage.DefaultPoolSize;
 
     /// <summary>Milliseconds a connection waits for a lock before failing; keeps SQLite from sleeping on Orleans threads.</summary>

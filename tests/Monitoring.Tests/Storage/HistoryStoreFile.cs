@@ -1,7 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using Monitoring.Abstractions;
-using Monitoring.Contracts;
 using Monitoring.Silo.Alerts;
 using Monitoring.Silo.Notifications;
 using Monitoring.Silo.Storage;
@@ -9,7 +7,7 @@ using Monitoring.Silo.Storage;
 namespace Monitoring.Tests.Storage;
 
 /// <summary>The SQLite history store on a real file of its own, without a cluster: appends, compaction and queries called directly.</summary>
-public sealed class HistoryStoreFile : IDisposable
+public sealed class HistoryStoreFile : StoreUnderTest
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("monitoring-store-").FullName;
 
@@ -34,35 +32,9 @@ public sealed class HistoryStoreFile : IDisposable
 
     public SqliteConnections Connections { get; }
 
-    public SqliteHistoryStore Store { get; }
+    public override SqliteHistoryStore Store { get; }
 
-    /// <summary>Appends the samples in one batch through a fresh appender, each received at its own time; returns how many were new.</summary>
-    public int Append(params MetricsReport[] samples) => AppendReceived(null, samples);
-
-    /// <summary>Appends the samples in one batch, received at <paramref name="receivedAt"/> (at their own times when null).</summary>
-    public int AppendReceived(DateTimeOffset? receivedAt, params MetricsReport[] samples)
-    {
-        using var appender = Store.OpenAppender();
-        return appender.Commit([.. samples.Select(s => new HistoryRecord(s.AgentId!, receivedAt ?? s.Timestamp!.Value, s, MetricSeries.Detail(s), null))]);
-    }
-
-    /// <summary>Compacts every hour of new samples that ends before <paramref name="before"/> (all of them by default).</summary>
-    public async Task<int> CompactAsync(DateTimeOffset? before = null)
-    {
-        var hours = 0;
-        int compacted;
-        while ((compacted = await Store.CompactAsync(before ?? DateTimeOffset.MaxValue.AddDays(-1), 100)) > 0)
-        {
-            hours += compacted;
-        }
-
-        return hours;
-    }
-
-    public async Task<HistoryResponse> QueryAsync(HistoryQuery query) =>
-        await Store.QueryAsync(query) ?? throw new InvalidOperationException($"Agent {query.AgentId} is unknown.");
-
-    public long Scalar(string sql)
+    public override long Scalar(string sql)
     {
         using var connection = Connections.Open();
         using var command = connection.CreateCommand();
@@ -70,7 +42,7 @@ public sealed class HistoryStoreFile : IDisposable
         return (long)command.ExecuteScalar()!;
     }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Monitoring.Abstractions;
 using Monitoring.Contracts;
 using Monitoring.Silo.Storage;
@@ -6,15 +5,20 @@ using Monitoring.Silo.Storage;
 namespace Monitoring.Tests.Storage;
 
 /// <summary>
-/// The history engine on a real SQLite file: head rows, compaction into blocks, rollup tiers, and answers stitched from
-/// all of them. Expected values are computed here from the raw samples the test wrote.
+/// The history engine on each backend's real database (a subclass per backend): head rows, compaction into blocks,
+/// rollup tiers, and answers stitched from all of them. Expected values are computed here from the raw samples the test wrote.
 /// </summary>
-public sealed class HistoryStoreTests : IDisposable
+public abstract class HistoryStoreTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Hour0 = new(2026, 11, 20, 8, 0, 0, TimeSpan.Zero);
+    protected static readonly DateTimeOffset Hour0 = new(2026, 11, 20, 8, 0, 0, TimeSpan.Zero);
 
-    private readonly HistoryStoreFile _file = new();
     private readonly string _agent = Samples.NewAgentId("store");
+    private StoreUnderTest _file = null!;
+
+    /// <summary>A store on an empty database of its own.</summary>
+    protected abstract Task<StoreUnderTest> CreateStoreAsync(HistoryOptions? options = null);
+
+    public async ValueTask InitializeAsync() => _file = await CreateStoreAsync();
 
     [Fact]
     public async Task A_sample_resent_after_its_hour_was_compacted_is_stored_once()
@@ -170,7 +174,7 @@ public sealed class HistoryStoreTests : IDisposable
     [Fact]
     public async Task An_answer_stops_at_the_value_cap_and_says_it_was_truncated()
     {
-        using var file = new HistoryStoreFile(new HistoryOptions { MaxValuesPerAnswer = 1000 });
+        using var file = await CreateStoreAsync(new HistoryOptions { MaxValuesPerAnswer = 1000 });
         var samples = Enumerable.Range(0, 100).Select(i => Samples.Detailed(_agent, Hour0.AddMinutes(i))).ToArray();
         file.Append(samples);
 
@@ -268,28 +272,12 @@ public sealed class HistoryStoreTests : IDisposable
         Assert.True(stats.BytesPerSample > 0);
     }
 
-    [Fact]
-    public async Task The_write_probe_fails_within_its_timeout_while_another_writer_holds_the_lock_and_passes_once_it_is_free()
+    public ValueTask DisposeAsync()
     {
-        var ct = TestContext.Current.CancellationToken;
-        await _file.Store.ProbeWriteAsync(TimeSpan.FromSeconds(1), ct);
-        await using var holder = new SqliteConnection($"Data Source={_file.Path}");
-        await holder.OpenAsync(ct);
-        await using var hold = holder.CreateCommand();
-        hold.CommandText = "BEGIN IMMEDIATE;";
-        await hold.ExecuteNonQueryAsync(ct);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-
-        await Assert.ThrowsAsync<SqliteException>(() => _file.Store.ProbeWriteAsync(TimeSpan.FromSeconds(1), ct));
-
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
-        hold.CommandText = "ROLLBACK;";
-        await hold.ExecuteNonQueryAsync(ct);
-        await _file.Store.ProbeWriteAsync(TimeSpan.FromSeconds(1), ct);
-        Assert.NotNull(_file.Store.FreeDiskBytes());
+        _file.Dispose();
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
     }
-
-    public void Dispose() => _file.Dispose();
 
     private HistoryQuery RawQuery(DateTimeOffset from, DateTimeOffset to) => new(_agent, from, to, null, 10_000);
 
