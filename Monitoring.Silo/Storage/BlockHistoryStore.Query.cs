@@ -20,20 +20,28 @@ public abstract partial class BlockHistoryStore
         await using var agent = connection.CreateCommand();
         agent.CommandText = "SELECT agent_no, agent_name, first_seen, last_seen, interval_seconds, watched_since FROM agents WHERE agent_id = @agent_id;";
         agent.Add("@agent_id", agentId);
-        await using var row = await agent.ExecuteReaderAsync(cancellationToken);
-        if (!await row.ReadAsync(cancellationToken))
+        long agentNo;
+        StoredAgent stored;
+        // Each reader is closed before the next command: a PostgreSQL connection runs one command at a time.
+        await using (var row = await agent.ExecuteReaderAsync(cancellationToken))
         {
-            return null;
+            if (!await row.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            agentNo = row.GetInt64(0);
+            stored = new StoredAgent(
+                row.GetString(1),
+                UnixMicroseconds.ToTime(row.GetInt64(2)),
+                UnixMicroseconds.ToTime(row.GetInt64(3)),
+                row.GetDouble(4),
+                row.IsDBNull(5) ? null : UnixMicroseconds.ToTime(row.GetInt64(5)),
+                null);
         }
 
-        var latest = Newest(connection, row.GetInt64(0));
-        return new StoredAgent(
-            row.GetString(1),
-            UnixMicroseconds.ToTime(row.GetInt64(2)),
-            UnixMicroseconds.ToTime(row.GetInt64(3)),
-            row.GetDouble(4),
-            row.IsDBNull(5) ? null : UnixMicroseconds.ToTime(row.GetInt64(5)),
-            latest is null ? null : StoredSample.ToHistorySample(latest.Timestamp, latest.Values, latest.Network));
+        var latest = Newest(connection, agentNo);
+        return stored with { Latest = latest is null ? null : StoredSample.ToHistorySample(latest.Timestamp, latest.Values, latest.Network) };
     }
 
     public async Task<HistoryResponse?> QueryAsync(HistoryQuery query, CancellationToken cancellationToken = default)
@@ -232,10 +240,18 @@ public abstract partial class BlockHistoryStore
             return include;
         }
 
-        using var rows = command.ExecuteReader();
-        while (rows.Read())
+        var blocks = new List<byte[]>();
+        using (var rows = command.ExecuteReader())
         {
-            var decoded = SeriesBlockCodec.Decode((byte[])rows.GetValue(0), Include, includeTexts: false);
+            while (rows.Read())
+            {
+                blocks.Add((byte[])rows.GetValue(0));
+            }
+        }
+
+        foreach (var block in blocks)
+        {
+            var decoded = SeriesBlockCodec.Decode(block, Include, includeTexts: false);
             var inside = new bool[decoded.Timestamps.Length];
             for (var i = 0; i < inside.Length; i++)
             {
@@ -359,10 +375,8 @@ public abstract partial class BlockHistoryStore
             head.Add("@agent_no", agentNo);
             head.Add("@from", from);
             head.Add("@to", to);
-            using var rows = head.ExecuteReader();
-            while (rows.Read())
+            foreach (var sample in HeadSamples(connection, head))
             {
-                var sample = HeadSample(connection, rows);
                 samples[sample.Timestamp] = sample;
             }
         }
@@ -385,15 +399,28 @@ public abstract partial class BlockHistoryStore
         return samples;
     }
 
-    private RawSample HeadSample(DbConnection connection, DbDataReader row)
+    /// <summary>The head rows a command selects (ts, sample, network), read to the end before their series are named.</summary>
+    private List<RawSample> HeadSamples(DbConnection connection, DbCommand command)
     {
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (series, value) in SampleRowCodec.Decode((byte[])row.GetValue(1)))
+        var rows = new List<(long Ts, byte[] Sample, string? Network)>();
+        using (var reader = command.ExecuteReader())
         {
-            values[Catalog.Name(connection, series)] = value;
+            while (reader.Read())
+            {
+                rows.Add((reader.GetInt64(0), (byte[])reader.GetValue(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            }
         }
 
-        return new RawSample(row.GetInt64(0), values, row.IsDBNull(2) ? null : row.GetString(2));
+        return [.. rows.Select(row =>
+        {
+            var values = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (series, value) in SampleRowCodec.Decode(row.Sample))
+            {
+                values[Catalog.Name(connection, series)] = value;
+            }
+
+            return new RawSample(row.Ts, values, row.Network);
+        })];
     }
 
     /// <summary>The newest stored sample of an agent, wherever it is: head, newest block or a previous release's row.</summary>
@@ -404,21 +431,25 @@ public abstract partial class BlockHistoryStore
         {
             head.CommandText = "SELECT ts, sample, network FROM history_head WHERE agent_no = @agent_no ORDER BY ts DESC LIMIT 1;";
             head.Add("@agent_no", agentNo);
-            using var rows = head.ExecuteReader();
-            if (rows.Read())
-            {
-                newest = HeadSample(connection, rows);
-            }
+            newest = HeadSamples(connection, head).SingleOrDefault();
         }
 
         using (var block = connection.CreateCommand())
         {
             block.CommandText = "SELECT last_ts, block FROM history_blocks WHERE agent_no = @agent_no ORDER BY first_ts DESC LIMIT 1;";
             block.Add("@agent_no", agentNo);
-            using var rows = block.ExecuteReader();
-            if (rows.Read() && (newest is null || rows.GetInt64(0) > newest.Timestamp))
+            byte[]? newer = null;
+            using (var rows = block.ExecuteReader())
             {
-                var decoded = SeriesBlockCodec.Decode((byte[])rows.GetValue(1));
+                if (rows.Read() && (newest is null || rows.GetInt64(0) > newest.Timestamp))
+                {
+                    newer = (byte[])rows.GetValue(1);
+                }
+            }
+
+            if (newer is not null)
+            {
+                var decoded = SeriesBlockCodec.Decode(newer);
                 var last = decoded.Timestamps.Length - 1;
                 newest = new RawSample(decoded.Timestamps[last], Row(connection, decoded, last), decoded.Texts?[last]);
             }

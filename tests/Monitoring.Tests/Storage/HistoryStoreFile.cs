@@ -34,6 +34,8 @@ public sealed class HistoryStoreFile : StoreUnderTest
 
     public override SqliteHistoryStore Store { get; }
 
+    public override IHistoryStore OpenAnother() => new SqliteHistoryStore(Connections, Options.Create(new HistoryOptions()), TimeProvider.System);
+
     public override long Scalar(string sql)
     {
         using var connection = Connections.Open();

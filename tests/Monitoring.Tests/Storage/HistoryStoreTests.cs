@@ -39,6 +39,25 @@ public abstract class HistoryStoreTests : IAsyncLifetime
         Assert.Equal(0, stats.PendingCompaction);
     }
 
+    [Fact]
+    public async Task Another_silo_with_nothing_cached_reads_every_sample_and_series_the_first_one_stored()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var samples = Minutes(Hour0, 90);
+        _file.Append(samples);
+        await _file.CompactAsync(before: Hour0.AddHours(1));
+        var other = _file.OpenAnother();
+
+        var agent = await other.ReadAgentAsync(_agent, ct);
+        var raw = await other.QueryAsync(RawQuery(Hour0, Hour0.AddHours(2)), ct);
+        var buckets = await other.QueryAsync(new HistoryQuery(_agent, Hour0, Hour0.AddHours(2), 3600, 10), ct);
+
+        Assert.Equal(samples[^1].Timestamp, agent!.Latest!.Timestamp);
+        Assert.Equal(samples.Select(s => s.Timestamp), raw!.Samples!.Select(s => (DateTimeOffset?)s.Timestamp));
+        Assert.Equal(samples[5].Network![0].Host, raw.Samples![5].Network[0].Host);
+        AssertBuckets(samples, Hour0, 3600, buckets!);
+    }
+
     [Theory]
     [InlineData(300)]
     [InlineData(900)]

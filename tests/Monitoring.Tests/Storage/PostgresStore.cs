@@ -34,6 +34,9 @@ public sealed class PostgresStore : StoreUnderTest
         return store;
     }
 
+    public override IHistoryStore OpenAnother() =>
+        new PostgresHistoryStore(_connections, _alertStore.Connections, Options.Create(new HistoryOptions()), TimeProvider.System);
+
     public override long Scalar(string sql)
     {
         using var connection = _connections.Open();

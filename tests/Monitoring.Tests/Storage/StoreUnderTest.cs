@@ -35,6 +35,9 @@ public abstract class StoreUnderTest : IDisposable
     public async Task<HistoryResponse> QueryAsync(HistoryQuery query) =>
         await Store.QueryAsync(query) ?? throw new InvalidOperationException($"Agent {query.AgentId} is unknown.");
 
+    /// <summary>A second store on the same database with nothing cached, as another silo or a restarted one sees it.</summary>
+    public abstract IHistoryStore OpenAnother();
+
     /// <summary>The single integer a query answers, read straight from the database.</summary>
     public abstract long Scalar(string sql);
 
