@@ -10,8 +10,8 @@ namespace Monitoring.EndToEnd.Tests.RealProcesses;
 
 /// <summary>
 /// <c>Storage:Provider=postgres</c> on the real processes and a real PostgreSQL server: the silo joins the cluster through
-/// ADO.NET clustering, the API finds it there as a client, and samples, the registry and grain state live in the server,
-/// so a restart of both processes loses nothing and a re-sent sample is still stored once.
+/// ADO.NET clustering, the API finds it there as a client, and samples, the registry and grain state (the alert rules)
+/// live in the server, so a restart of both processes loses nothing and a re-sent sample is still stored once.
 /// </summary>
 public sealed class PostgresClusterTests(PostgresServer server) : IClassFixture<PostgresServer>
 {
@@ -37,6 +37,13 @@ public sealed class PostgresClusterTests(PostgresServer server) : IClassFixture<
             }
 
             Assert.Equal(20, (await HistoryAsync(api, agent)).Count);
+            var rules = await api.GetFromJsonAsync("/api/v1/alert-rules", MonitoringJsonContext.Default.AlertRuleList, TestContext.Current.CancellationToken);
+            var deleted = rules!.Rules[0].Id;
+            using (var delete = await api.DeleteAsync(new Uri($"/api/v1/alert-rules/{deleted}", UriKind.Relative), TestContext.Current.CancellationToken))
+            {
+                Assert.True(delete.IsSuccessStatusCode, $"Deleting rule {deleted} answered {delete.StatusCode}.");
+            }
+
             foreach (var process in first)
             {
                 await services.KillAsync(process);
@@ -50,14 +57,17 @@ public sealed class PostgresClusterTests(PostgresServer server) : IClassFixture<
 
             var history = await HistoryAsync(api, agent);
             var agents = await api.GetFromJsonAsync("/api/v1/agents", MonitoringJsonContext.Default.AgentList, TestContext.Current.CancellationToken);
+            var rulesAfter = await api.GetFromJsonAsync("/api/v1/alert-rules", MonitoringJsonContext.Default.AlertRuleList, TestContext.Current.CancellationToken);
 
             Assert.Equal(samples.Select(s => Microseconds(s.Timestamp!.Value)), history);
             Assert.Contains(agents!.Agents, a => a.AgentId == agent);
+            Assert.DoesNotContain(rulesAfter!.Rules, r => r.Id == deleted);
+            Assert.Equal(rules.Rules.Count - 1, rulesAfter.Rules.Count);
             await using var connection = new NpgsqlConnection(database);
             await connection.OpenAsync(TestContext.Current.CancellationToken);
             Assert.Equal(20L, await ScalarAsync(connection, "SELECT count(*) FROM history_head h JOIN agents a USING (agent_no) WHERE a.agent_id = @agent", agent));
             Assert.True(await ScalarAsync(connection, "SELECT count(*) FROM OrleansMembershipTable WHERE DeploymentId = @agent", "e2e-postgres") >= 2);
-            Assert.True(await ScalarAsync(connection, "SELECT count(*) FROM OrleansStorage WHERE GrainIdExtensionString LIKE '%' || @agent", agent) >= 1);
+            Assert.Equal(1L, await ScalarAsync(connection, "SELECT count(*) FROM OrleansStorage WHERE GrainTypeString = @agent", "alert-rules"));
         }
         catch (Exception failure)
         {
