@@ -54,7 +54,7 @@ public static partial class Extensions
 
     /// <summary>
     /// Everything the API serves: the middleware (errors, cross-site guard, dashboard files, authentication) and every
-    /// endpoint but the health checks, which each host maps itself.
+    /// endpoint but the health checks, which each host maps itself; <c>/metrics</c> here needs a read token like every read.
     /// </summary>
     public static WebApplication MapMonitoringApi(this WebApplication app)
     {
@@ -69,6 +69,7 @@ public static partial class Extensions
         app.UseRateLimiter();
 
         app.MapOpenApi().RequireAuthorization(AccessControl.Read).RequireRateLimiting(RateLimits.Queries).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        app.MapMetricsEndpoint().RequireAuthorization(AccessControl.Read).RequireRateLimiting(RateLimits.Queries);
         app.MapMetricsApi();
         app.MapAgentsApi();
         app.MapAlertRulesApi();

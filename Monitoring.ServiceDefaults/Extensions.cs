@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -13,11 +14,12 @@ using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>What every Monitoring service shares: OpenTelemetry over OTLP, health checks, service discovery and HTTP resilience.</summary>
+/// <summary>What every Monitoring service shares: OpenTelemetry (Prometheus scrapes, OTLP when configured), health checks, service discovery and HTTP resilience.</summary>
 public static class Extensions
 {
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
+    public const string MetricsEndpointPath = "/metrics";
 
     /// <summary>Our own traces and meters; the names are those of <c>MonitoringTelemetry</c> in the silo and the API.</summary>
     private const string MonitoringSource = "Monitoring";
@@ -36,12 +38,21 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Logs, metrics and traces over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (Aspire sets it). Without an
-    /// exporter nothing is collected: instrumentation on the ingest path costs CPU even when no one reads it. Traces that
-    /// begin with a grain call (timers, polls, sweeps) are left out unless <c>Telemetry:TracePeriodicWork</c> is true.
+    /// Metrics always: our meters, Orleans', ASP.NET Core's, HttpClient's and the .NET runtime's, served in Prometheus' text
+    /// format by <see cref="MapMetricsEndpoint"/>. Logs and traces, and metrics over OTLP too, only when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (Aspire sets it): tracing the ingest path costs CPU even when no one reads
+    /// it. Traces that begin with a grain call (timers, polls, sweeps) are left out unless <c>Telemetry:TracePeriodicWork</c> is true.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter("Microsoft.Orleans")
+                .AddMeter(MonitoringSource)
+                .AddPrometheusExporter());
         if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             return builder;
@@ -56,20 +67,14 @@ public static class Extensions
         builder.Services.AddOptions<TelemetryOptions>()
             .BindConfiguration(TelemetryOptions.SectionName)
             .ValidateOnStart();
-        builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter("Microsoft.Orleans")
-                .AddMeter(MonitoringSource))
+        telemetry
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("Microsoft.Orleans.Runtime")
                 .AddSource("Microsoft.Orleans.Application")
                 .AddSource(MonitoringSource)
                 .AddAspNetCoreInstrumentation(aspnet =>
-                    aspnet.Filter = context => !IsHealthProbe(context.Request.Path))
+                    aspnet.Filter = context => !IsProbeOrScrape(context.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddProcessor(services => new PeriodicWorkFilter(services.GetRequiredService<IOptions<TelemetryOptions>>())))
             .UseOtlpExporter();
@@ -91,6 +96,13 @@ public static class Extensions
         return app;
     }
 
-    private static bool IsHealthProbe(PathString path) =>
-        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath);
+    /// <summary>
+    /// Maps <c>/metrics</c>: the meters of <see cref="ConfigureOpenTelemetry"/> in Prometheus' text format, open to whoever
+    /// reaches the port unless the caller adds authorization to what this returns.
+    /// </summary>
+    public static IEndpointConventionBuilder MapMetricsEndpoint(this IEndpointRouteBuilder app) =>
+        app.MapPrometheusScrapingEndpoint(MetricsEndpointPath);
+
+    private static bool IsProbeOrScrape(PathString path) =>
+        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath) || path.StartsWithSegments(MetricsEndpointPath);
 }

@@ -20,5 +20,10 @@ if (serveApi)
 {
     app.MapMonitoringApi();
 }
+else
+{
+    // The silo alone: /metrics is as open as /health, so its port belongs on the operators' network only.
+    app.MapMetricsEndpoint();
+}
 
 app.Run();
