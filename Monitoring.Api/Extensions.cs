@@ -4,6 +4,7 @@ using Monitoring.Api.Agents;
 using Monitoring.Api.Alerts;
 using Monitoring.Api.Dashboard;
 using Monitoring.Api.Errors;
+using Monitoring.Api.Export;
 using Monitoring.Api.Ingest;
 using Monitoring.Api.Limits;
 using Monitoring.Api.Storage;
@@ -75,6 +76,7 @@ public static partial class Extensions
         app.MapAlertRulesApi();
         app.MapAlertsApi();
         app.MapStorageApi();
+        app.MapExportApi();
         app.MapAccessApi();
         app.MapAuditApi();
         app.MapSessionApi();

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Extensions.Options;
+using Monitoring.Abstractions;
 using Monitoring.Contracts;
 using Monitoring.Silo.Storage.Blocks;
 
@@ -45,35 +46,95 @@ public abstract partial class BlockHistoryStore(
     /// <summary>Whether a previous release's one-row-per-sample <c>history</c> table is still there (only SQLite files had one).</summary>
     protected virtual bool HasLegacyTable(DbConnection connection) => false;
 
+    private const string RegistryColumns = """
+        a.agent_id, a.agent_name, a.first_seen, a.last_seen, a.interval_seconds, a.latest_ts, a.cpu_percent, a.memory_percent,
+        a.disk_percent, a.watched_since
+        """;
+
     public async Task<IReadOnlyList<RegisteredAgent>> ListAgentsAsync(CancellationToken cancellationToken = default)
     {
         await SqliteConnections.OffScheduler();
         await using var connection = Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT agent_id, agent_name, first_seen, last_seen, interval_seconds, latest_ts, cpu_percent, memory_percent, disk_percent,
-                watched_since
-            FROM agents ORDER BY agent_id;
-            """;
+        command.CommandText = $"SELECT {RegistryColumns} FROM agents a ORDER BY a.agent_id;";
         var agents = new List<RegisteredAgent>();
         await using var rows = await command.ExecuteReaderAsync(cancellationToken);
         while (await rows.ReadAsync(cancellationToken))
         {
-            agents.Add(new RegisteredAgent(
-                rows.GetString(0),
-                rows.GetString(1),
-                UnixMicroseconds.ToTime(rows.GetInt64(2)),
-                UnixMicroseconds.ToTime(rows.GetInt64(3)),
-                rows.GetDouble(4),
-                rows.IsDBNull(5) ? null : UnixMicroseconds.ToTime(rows.GetInt64(5)),
-                rows.IsDBNull(6) ? null : rows.GetDouble(6),
-                rows.IsDBNull(7) ? null : rows.GetDouble(7),
-                rows.IsDBNull(8) ? null : rows.GetDouble(8),
-                rows.IsDBNull(9) ? null : UnixMicroseconds.ToTime(rows.GetInt64(9))));
+            agents.Add(RegistryRow(rows));
         }
 
         return agents;
     }
+
+    public async Task<IReadOnlyList<AgentLatest>> ReadFleetLatestAsync(CancellationToken cancellationToken = default)
+    {
+        await SqliteConnections.OffScheduler();
+        await using var connection = Open();
+        var newest = new List<(RegisteredAgent Agent, byte[]? Row)>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"""
+                SELECT {RegistryColumns}, h.sample FROM agents a
+                LEFT JOIN history_head h ON h.agent_no = a.agent_no AND h.ts = (SELECT max(ts) FROM history_head WHERE agent_no = a.agent_no)
+                ORDER BY a.agent_id;
+                """;
+            await using var rows = await command.ExecuteReaderAsync(cancellationToken);
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                newest.Add((RegistryRow(rows), rows.IsDBNull(10) ? null : (byte[])rows.GetValue(10)));
+            }
+        }
+
+        // Series names only once the reader is closed: a PostgreSQL connection runs one command at a time.
+        var agents = new List<AgentLatest>(newest.Count);
+        foreach (var (agent, row) in newest)
+        {
+            agents.Add(new AgentLatest(agent, row is null ? RegistryHeadlines(agent) : Named(connection, row)));
+        }
+
+        return agents;
+    }
+
+    private List<KeyValuePair<string, double>> Named(DbConnection connection, byte[] row)
+    {
+        var numbered = SampleRowCodec.Decode(row);
+        var values = new List<KeyValuePair<string, double>>(numbered.Count);
+        foreach (var (series, value) in numbered)
+        {
+            values.Add(new(Catalog.Name(connection, series), value));
+        }
+
+        return values;
+    }
+
+    private static List<KeyValuePair<string, double>> RegistryHeadlines(RegisteredAgent agent)
+    {
+        var values = new List<KeyValuePair<string, double>>(3);
+        foreach (var (series, value) in (ReadOnlySpan<(string, double?)>)[
+            (MetricSeries.CpuPercent, agent.CpuPercent), (MetricSeries.MemoryPercent, agent.MemoryPercent), (MetricSeries.DiskPercent, agent.DiskPercent)])
+        {
+            if (value is { } known)
+            {
+                values.Add(new(series, known));
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>A row that begins with <see cref="RegistryColumns"/>.</summary>
+    private static RegisteredAgent RegistryRow(DbDataReader rows) => new(
+        rows.GetString(0),
+        rows.GetString(1),
+        UnixMicroseconds.ToTime(rows.GetInt64(2)),
+        UnixMicroseconds.ToTime(rows.GetInt64(3)),
+        rows.GetDouble(4),
+        rows.IsDBNull(5) ? null : UnixMicroseconds.ToTime(rows.GetInt64(5)),
+        rows.IsDBNull(6) ? null : rows.GetDouble(6),
+        rows.IsDBNull(7) ? null : rows.GetDouble(7),
+        rows.IsDBNull(8) ? null : rows.GetDouble(8),
+        rows.IsDBNull(9) ? null : UnixMicroseconds.ToTime(rows.GetInt64(9)));
 
     public async Task UpdateAgentAsync(string agentId, AgentUpdate update, CancellationToken cancellationToken = default)
     {

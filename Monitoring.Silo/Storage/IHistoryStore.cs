@@ -24,6 +24,13 @@ public interface IHistoryStore
     Task<IReadOnlyList<RegisteredAgent>> ListAgentsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Every agent's registry row with every value of its newest sample not yet compacted, by agent id, in one read (one
+    /// index seek per agent); an agent whose newest sample is compacted already (silent for longer than the compaction
+    /// delay) carries its registry row's headline values only.
+    /// </summary>
+    Task<IReadOnlyList<AgentLatest>> ReadFleetLatestAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Moves a registered agent's row on outside a sample's append: when its grain began watching it, its last-seen time
     /// when the grain deactivates, or what the previous release kept in grain state. Last seen only ever moves forward.
     /// </summary>
@@ -72,6 +79,9 @@ public interface IHistoryAppender : IDisposable
     /// <summary>Stores the batch atomically and returns how many samples were new; throws when nothing was committed.</summary>
     int Commit(IReadOnlyList<HistoryRecord> batch);
 }
+
+/// <summary>An agent's registry row and its newest values by series name (<see cref="MetricSeries"/>).</summary>
+public sealed record AgentLatest(RegisteredAgent Agent, IReadOnlyList<KeyValuePair<string, double>> Values);
 
 /// <summary>What the store knows of an agent when its grain activates.</summary>
 public sealed record StoredAgent(

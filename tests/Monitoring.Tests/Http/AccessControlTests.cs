@@ -56,6 +56,7 @@ public abstract class AccessControlTests(ApiTopology fixture) : OwnApiTests(fixt
         ["ListNotifications"] = Need.Read,
         ["LiveSamples"] = Need.Read,
         ["GetStorage"] = Need.Read,
+        ["ExportPrometheus"] = Need.Read,
         ["GetAccess"] = Need.Nothing,
         ["ListAuditEntries"] = Need.Admin,
         ["SignIn"] = Need.Nothing,
@@ -110,6 +111,23 @@ public abstract class AccessControlTests(ApiTopology fixture) : OwnApiTests(fixt
         }
 
         Assert.Empty(answers);
+    }
+
+    [Fact]
+    public async Task Our_meters_need_a_read_token_and_answer_in_prometheus_text()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var anonymous = await Http.FetchAsync("/metrics");
+        Authorize(AgentToken);
+        var agent = await Http.FetchAsync("/metrics");
+        Authorize(ReadToken);
+        var read = await Http.FetchAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, agent.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("text/plain", read.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\n# TYPE http_server_request_duration_seconds histogram\n", await read.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,6 +21,15 @@ public sealed partial class SiloRoomsTests
     }
 
     [Fact]
+    public void Export_reads_the_store_and_no_room_imports_it()
+    {
+        var imports = RoomImports();
+
+        Assert.Contains("Storage", imports["Export"]);
+        Assert.DoesNotContain(imports, room => room.Value.Contains("Export"));
+    }
+
+    [Fact]
     public void Every_silo_file_is_in_the_namespace_of_its_folder()
     {
         var misplaced = SourceFiles()
