@@ -125,7 +125,7 @@ public sealed partial class SiloRoomsTests
     private static string? NamespaceOf(string file) =>
         NamespaceLine().Match(File.ReadAllText(file)) is { Success: true } match ? match.Groups[1].Value : null;
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
