@@ -15,6 +15,12 @@ public static partial class AlertRuleValidator
     public const string DefaultSummary = "{rule} on {agent_name}: {metric} is {value}";
     public const int MaxLabels = 32;
 
+    public static TimeSpan DefaultWindow { get; } = TimeSpan.FromHours(6);
+
+    public static TimeSpan MaxForecast { get; } = TimeSpan.FromDays(30);
+
+    public static TimeSpan MaxWindow { get; } = TimeSpan.FromDays(7);
+
     public static IReadOnlyList<string> Comparators { get; } = [">", ">=", "<", "<=", "==", "!="];
 
     public static IReadOnlyList<string> Severities { get; } = ["warning", "critical"];
@@ -68,6 +74,7 @@ public static partial class AlertRuleValidator
 
         var forDuration = ValidateDuration(rule.For, "for", Fail);
         var keepFiring = ValidateDuration(rule.KeepFiringFor, "keep_firing_for", Fail);
+        var (forecast, window) = ValidateForecast(rule, liveness, Fail);
 
         var severity = rule.Severity ?? "warning";
         if (!Severities.Contains(severity))
@@ -94,6 +101,8 @@ public static partial class AlertRuleValidator
             Name = name,
             For = Format(forDuration),
             KeepFiringFor = Format(keepFiring),
+            Forecast = forecast is { } ahead ? Format(ahead) : null,
+            Window = forecast is null ? null : Format(window),
             Severity = severity,
             Summary = string.IsNullOrWhiteSpace(rule.Summary) ? DefaultSummary : rule.Summary,
             Labels = rule.Labels ?? new Dictionary<string, string>(),
@@ -187,6 +196,39 @@ public static partial class AlertRuleValidator
         else if (duration < TimeSpan.Zero)
         {
             fail(field, $"{field} must not be negative.");
+        }
+
+        return duration;
+    }
+
+    /// <summary>The forecast's reach and window, both positive and bounded; a null reach for a rule that forecasts nothing.</summary>
+    private static (TimeSpan? Forecast, TimeSpan Window) ValidateForecast(AlertRule rule, bool liveness, Action<string, string> fail)
+    {
+        if (string.IsNullOrWhiteSpace(rule.Forecast))
+        {
+            if (!string.IsNullOrWhiteSpace(rule.Window))
+            {
+                fail("window", "window belongs to a forecast rule: set forecast too.");
+            }
+
+            return (null, DefaultWindow);
+        }
+
+        if (liveness)
+        {
+            fail("forecast", $"The {AgentDownMetric} rule takes no forecast.");
+        }
+
+        var forecast = ValidatePositive(rule.Forecast, "forecast", MaxForecast, fail);
+        var window = string.IsNullOrWhiteSpace(rule.Window) ? DefaultWindow : ValidatePositive(rule.Window, "window", MaxWindow, fail);
+        return (forecast, window);
+    }
+
+    private static TimeSpan ValidatePositive(string value, string field, TimeSpan max, Action<string, string> fail)
+    {
+        if (!TryParseDuration(value, out var duration) || duration <= TimeSpan.Zero || duration > max)
+        {
+            fail(field, $"{field} must be a positive number with s, m, h or d (e.g. 24h), at most {Format(max)}.");
         }
 
         return duration;

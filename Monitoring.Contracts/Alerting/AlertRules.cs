@@ -37,6 +37,17 @@ public sealed record AlertRule
     [JsonPropertyName("keep_firing_for")]
     public string? KeepFiringFor { get; init; }
 
+    /// <summary>
+    /// Makes the rule a forecast: the value a least-squares line through the series' last <see cref="Window"/> predicts this
+    /// far ahead meets the comparator and threshold (<c>disk[*].percent &gt;= 100</c> with <c>24h</c>: the mount fills within a day).
+    /// </summary>
+    [JsonPropertyName("forecast")]
+    public string? Forecast { get; init; }
+
+    /// <summary>How much of the series' recent past a forecast fits its line to; <c>6h</c> when absent.</summary>
+    [JsonPropertyName("window")]
+    public string? Window { get; init; }
+
     /// <summary><c>warning</c> or <c>critical</c>.</summary>
     [JsonPropertyName("severity")]
     public string? Severity { get; init; }
@@ -48,7 +59,7 @@ public sealed record AlertRule
     [JsonPropertyName("labels")]
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
 
-    /// <summary>Template with <c>{agent_id}</c>, <c>{agent_name}</c>, <c>{value}</c>, <c>{threshold}</c>, <c>{metric}</c>, <c>{rule}</c>.</summary>
+    /// <summary>Template with <c>{agent_id}</c>, <c>{agent_name}</c>, <c>{value}</c>, <c>{threshold}</c>, <c>{metric}</c>, <c>{rule}</c>, and for a forecast <c>{eta}</c> (<c>17 h</c>).</summary>
     [JsonPropertyName("summary")]
     public string? Summary { get; init; }
 

@@ -62,6 +62,10 @@ public sealed record AlertView
     [JsonPropertyName("resolved_at")]
     public DateTimeOffset? ResolvedAt { get; init; }
 
+    /// <summary>A forecast rule's predicted time of crossing the threshold; null for other rules or without a prediction.</summary>
+    [JsonPropertyName("predicted_at")]
+    public DateTimeOffset? PredictedAt { get; init; }
+
     /// <summary>Set while acknowledged: no reminders until it resolves, worsens in severity, or the acknowledgement expires.</summary>
     [JsonPropertyName("acknowledged")]
     public Acknowledgement? Acknowledged { get; init; }
@@ -130,6 +134,10 @@ public sealed record AlertEvent
     [JsonPropertyName("fired_at")]
     public DateTimeOffset? FiredAt { get; init; }
 
+    /// <summary>A forecast rule's predicted time of crossing the threshold; null for other rules or without a prediction.</summary>
+    [JsonPropertyName("predicted_at")]
+    public DateTimeOffset? PredictedAt { get; init; }
+
     /// <summary>The alert as it stands after this transition.</summary>
     public AlertView ToView() => new()
     {
@@ -150,6 +158,7 @@ public sealed record AlertEvent
         StateSince = At,
         FiredAt = FiredAt,
         ResolvedAt = To == "resolved" ? At : null,
+        PredictedAt = PredictedAt,
     };
 }
 

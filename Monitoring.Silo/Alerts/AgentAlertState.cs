@@ -107,6 +107,10 @@ public sealed class AlertInstance
     [Id(23)]
     public int NotifiedSequence { get; set; }
 
+    /// <summary>A forecast rule's predicted time of crossing its threshold, as of the last sample.</summary>
+    [Id(24)]
+    public DateTimeOffset? PredictedAt { get; set; }
+
     public static string Key(string ruleId, string series) => ruleId + "\n" + series;
 
     public string StateName => Name(State);
@@ -141,5 +145,6 @@ public sealed class AlertInstance
         StateSince = StateSince,
         FiredAt = FiredAt,
         ResolvedAt = ResolvedAt,
+        PredictedAt = PredictedAt,
     };
 }

@@ -13,6 +13,9 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
 {
     private readonly List<AlertEvent> _events = [];
 
+    /// <summary>Forecast rules' lines by window and series: in memory only, refilled from new samples after a restart.</summary>
+    private readonly Dictionary<(TimeSpan Window, string Series), TrendWindow> _trends = [];
+
     public AgentAlertState State => state;
 
     /// <summary>Transitions since the last <see cref="TakeEvents"/>; non-empty means the state must be persisted.</summary>
@@ -46,7 +49,7 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
             {
                 if (values.TryGetValue(rule.Rule.Metric!, out var value))
                 {
-                    Evaluate(rule, agentId, agentName, rule.Rule.Metric!, value, now);
+                    Observe(rule, agentId, agentName, rule.Rule.Metric!, value, now);
                 }
             }
             else
@@ -55,7 +58,7 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
                 {
                     if (rule.MatchesSeries(series))
                     {
-                        Evaluate(rule, agentId, agentName, series, value, now);
+                        Observe(rule, agentId, agentName, series, value, now);
                     }
                 }
 
@@ -65,6 +68,7 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
 
         Retire(seen, agentId, now);
         UpdateFlapping(now, agentId);
+        ForgetStaleTrends(now);
     }
 
     /// <summary>Moves alerts whose <c>for</c> or <c>keep_firing_for</c> has run out.</summary>
@@ -106,7 +110,7 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
             var alert = Instance(rule, agentId, agentName, AlertRuleValidator.AgentDownMetric, now);
             alert.Value = Math.Round(silentFor.TotalSeconds);
             alert.Threshold = downAfter.TotalSeconds;
-            Render(alert, rule, agentId);
+            Render(alert, rule, agentId, now);
             Move(alert, AlertState.Firing, agentId, now);
         }
     }
@@ -142,10 +146,50 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
         return next;
     }
 
-    private void Evaluate(CompiledRule rule, string agentId, string agentName, string series, double value, DateTimeOffset now)
+    /// <summary>
+    /// A threshold rule judges the value; a forecast rule judges the value its line predicts <c>forecast</c> ahead, and
+    /// without a line (too few samples yet) judges nothing, so it never alerts on a guess.
+    /// </summary>
+    private void Observe(CompiledRule rule, string agentId, string agentName, string series, double value, DateTimeOffset now)
+    {
+        if (rule.Forecast is not { } ahead)
+        {
+            Evaluate(rule, agentId, agentName, series, new Judged(value, value, null), now);
+            return;
+        }
+
+        if (!_trends.TryGetValue((rule.Window, series), out var trend))
+        {
+            trend = new TrendWindow(rule.Window);
+            _trends[(rule.Window, series)] = trend;
+        }
+
+        trend.Add(now, value);
+        if (trend.Fit(now) is { } line)
+        {
+            Evaluate(rule, agentId, agentName, series, new Judged(value, line.At(now + ahead), PredictedAt(rule, line, now)), now);
+        }
+    }
+
+    /// <summary>When the line meets the threshold: now if it already does, null if it never will from here.</summary>
+    private static DateTimeOffset? PredictedAt(CompiledRule rule, TrendLine line, DateTimeOffset now) =>
+        rule.Breaches(line.At(now)) ? now : line.Crossing(rule.Threshold) is { } crossing && crossing > now ? crossing : null;
+
+    private void ForgetStaleTrends(DateTimeOffset now)
+    {
+        foreach (var (key, trend) in _trends)
+        {
+            if (now - trend.Newest > trend.Window)
+            {
+                _trends.Remove(key);
+            }
+        }
+    }
+
+    private void Evaluate(CompiledRule rule, string agentId, string agentName, string series, Judged judged, DateTimeOffset now)
     {
         state.Alerts.TryGetValue(AlertInstance.Key(rule.Id, series), out var alert);
-        var breach = rule.Breaches(value);
+        var breach = rule.Breaches(judged.Tested);
         switch (alert?.State ?? AlertState.Inactive)
         {
             case AlertState.Inactive or AlertState.Resolved when breach:
@@ -154,16 +198,16 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
                 alert.FiredAt = null;
                 alert.ResolvedAt = null;
                 alert.ClearedSince = null;
-                Update(alert, rule, agentId, value);
+                Update(alert, rule, agentId, judged, now);
                 Move(alert, rule.For <= TimeSpan.Zero ? AlertState.Firing : AlertState.Pending, agentId, now);
                 break;
             case AlertState.Pending when !breach:
-                Update(alert!, rule, agentId, value);
+                Update(alert!, rule, agentId, judged, now);
                 Move(alert!, AlertState.Inactive, agentId, now);
                 state.Alerts.Remove(AlertInstance.Key(rule.Id, series));
                 break;
             case AlertState.Pending:
-                Update(alert!, rule, agentId, value);
+                Update(alert!, rule, agentId, judged, now);
                 if (now - alert!.StartedAt >= rule.For)
                 {
                     Move(alert, AlertState.Firing, agentId, now);
@@ -171,13 +215,13 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
 
                 break;
             case AlertState.Firing or AlertState.Unknown:
-                Update(alert!, rule, agentId, value);
-                EvaluateActive(alert!, rule, agentId, value, now);
+                Update(alert!, rule, agentId, judged, now);
+                EvaluateActive(alert!, rule, agentId, judged.Tested, now);
                 break;
             default:
                 if (alert is not null)
                 {
-                    Update(alert, rule, agentId, value);
+                    Update(alert, rule, agentId, judged, now);
                 }
 
                 break;
@@ -316,22 +360,42 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
         return alert;
     }
 
-    private static void Update(AlertInstance alert, CompiledRule rule, string agentId, double value)
+    private static void Update(AlertInstance alert, CompiledRule rule, string agentId, Judged judged, DateTimeOffset now)
     {
-        alert.Value = value;
+        alert.Value = judged.Value;
+        alert.PredictedAt = judged.PredictedAt;
         alert.Threshold = rule.Threshold;
         alert.Severity = rule.Severity;
-        Render(alert, rule, agentId);
+        Render(alert, rule, agentId, now);
     }
 
-    private static void Render(AlertInstance alert, CompiledRule rule, string agentId) =>
+    private static void Render(AlertInstance alert, CompiledRule rule, string agentId, DateTimeOffset now) =>
         alert.Summary = (rule.Rule.Summary ?? AlertRuleValidator.DefaultSummary)
             .Replace("{agent_id}", agentId, StringComparison.Ordinal)
             .Replace("{agent_name}", alert.AgentName, StringComparison.Ordinal)
             .Replace("{value}", alert.Value.ToString("0.##", CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{threshold}", alert.Threshold?.ToString("0.##", CultureInfo.InvariantCulture) ?? "", StringComparison.Ordinal)
             .Replace("{metric}", alert.Series, StringComparison.Ordinal)
-            .Replace("{rule}", alert.RuleName, StringComparison.Ordinal);
+            .Replace("{rule}", alert.RuleName, StringComparison.Ordinal)
+            .Replace("{eta}", Eta(alert.PredictedAt, now), StringComparison.Ordinal);
+
+    /// <summary>How long until the predicted crossing, in the unit a person reads at a glance: <c>40 min</c>, <c>17 h</c>, <c>3 d</c>.</summary>
+    public static string Eta(DateTimeOffset? predictedAt, DateTimeOffset now)
+    {
+        if (predictedAt is not { } at)
+        {
+            return "";
+        }
+
+        var left = at - now;
+        return left.TotalMinutes < 1 ? "now"
+            : left.TotalHours < 1 ? Math.Round(left.TotalMinutes).ToString(CultureInfo.InvariantCulture) + " min"
+            : left.TotalHours < 48 ? Math.Round(left.TotalHours).ToString(CultureInfo.InvariantCulture) + " h"
+            : Math.Round(left.TotalDays).ToString(CultureInfo.InvariantCulture) + " d";
+    }
+
+    /// <summary>A sample as a rule sees it: the value shown, the value compared (the forecast's prediction) and the crossing time.</summary>
+    private readonly record struct Judged(double Value, double Tested, DateTimeOffset? PredictedAt);
 
     private void Move(AlertInstance alert, AlertState to, string agentId, DateTimeOffset now)
     {
@@ -386,5 +450,6 @@ public sealed class AlertEvaluator(AgentAlertState state, AlertingOptions option
         At = now,
         StartedAt = alert.StartedAt,
         FiredAt = alert.FiredAt,
+        PredictedAt = alert.PredictedAt,
     };
 }

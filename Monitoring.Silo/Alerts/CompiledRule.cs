@@ -24,6 +24,13 @@ public sealed class CompiledRule
         AlertRuleValidator.TryParseDuration(rule.KeepFiringFor, out var keepFiring);
         For = forDuration;
         KeepFiringFor = keepFiring;
+        if (!string.IsNullOrEmpty(rule.Forecast))
+        {
+            AlertRuleValidator.TryParseDuration(rule.Forecast, out var forecast);
+            AlertRuleValidator.TryParseDuration(rule.Window, out var window);
+            Forecast = forecast;
+            Window = window > TimeSpan.Zero ? window : AlertRuleValidator.DefaultWindow;
+        }
         if (rule.Metric!.Contains("[*]", StringComparison.Ordinal))
         {
             _metricPattern = new Regex("^" + Regex.Escape(rule.Metric).Replace(@"\[\*]", @"\[[^\]]+]", StringComparison.Ordinal) + "$",
@@ -60,6 +67,12 @@ public sealed class CompiledRule
     public TimeSpan KeepFiringFor { get; }
 
     public string Severity => Rule.Severity ?? "warning";
+
+    /// <summary>How far ahead a forecast rule looks; null for a rule on the value itself.</summary>
+    public TimeSpan? Forecast { get; }
+
+    /// <summary>The stretch of recent samples a forecast fits its line to.</summary>
+    public TimeSpan Window { get; } = AlertRuleValidator.DefaultWindow;
 
     public bool AppliesTo(string agentId, string agentName) =>
         _agentIds?.Contains(agentId) ?? _agentPattern?.IsMatch(agentId) != false || _agentPattern.IsMatch(agentName);

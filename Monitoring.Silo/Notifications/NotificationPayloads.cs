@@ -21,6 +21,16 @@ public static class NotificationPayloads
     public static IReadOnlyList<AlertmanagerAlert> Alertmanager(AlertNotification notification, string link, NotificationOptions options)
     {
         var alert = notification.Alert;
+        var annotations = new Dictionary<string, string>
+        {
+            ["summary"] = alert.Summary,
+            ["value"] = alert.Value.ToString(CultureInfo.InvariantCulture),
+        };
+        if (alert.PredictedAt is { } predicted)
+        {
+            annotations["predicted_at"] = predicted.ToString("O", CultureInfo.InvariantCulture);
+        }
+
         var labels = new Dictionary<string, string>(alert.Labels)
         {
             ["alertname"] = alert.RuleName,
@@ -35,11 +45,7 @@ public static class NotificationPayloads
             new AlertmanagerAlert
             {
                 Labels = labels,
-                Annotations = new Dictionary<string, string>
-                {
-                    ["summary"] = alert.Summary,
-                    ["value"] = alert.Value.ToString(CultureInfo.InvariantCulture),
-                },
+                Annotations = annotations,
                 StartsAt = alert.FiredAt ?? alert.StartedAt,
                 // A firing alert expires in Alertmanager unless re-sent: three re-send intervals leave room for two misses.
                 EndsAt = notification.Status == "resolved" ? alert.ResolvedAt ?? notification.At : notification.At + 3 * options.AlertmanagerResendInterval,
