@@ -28,7 +28,9 @@ public sealed class AlertRulesApiTests(ClusterFixture fixture)
         Assert.True(rules.Version >= 1);
         var cpu = Assert.Single(rules.Rules, r => r.Id == "cpu_high");
         Assert.Equal(("cpu_percent", ">", 90.0, "5m"), (cpu.Metric, cpu.Comparator, cpu.Threshold!.Value, cpu.For));
-        Assert.Equal("10m", Assert.Single(rules.Rules, r => r.Metric == "disk[*].percent").For);
+        Assert.Equal("10m", Assert.Single(rules.Rules, r => r.Id == "mount_disk_high").For);
+        var fills = Assert.Single(rules.Rules, r => r.Id == "mount_fills");
+        Assert.Equal(("disk[*].percent", ">=", 100.0, "1d", "6h", "warning"), (fills.Metric, fills.Comparator, fills.Threshold!.Value, fills.Forecast, fills.Window, fills.Severity));
         Assert.Single(rules.Rules, r => r.Metric == "disk.percent");
         Assert.Single(rules.Rules, r => r.Metric == "memory.percent");
         Assert.Single(rules.Rules, r => r.Metric == "agent_down");
@@ -112,6 +114,12 @@ public sealed class AlertRulesApiTests(ClusterFixture fixture)
         { "threshold as a string", "\"threshold\": 4", "\"threshold\": \"4\"", "threshold" },
         { "name with a newline", "\"name\": \"load high\"", "\"name\": \"load high\\nfake line\"", "name" },
         { "label value with a bidi override", "{\"team\": \"ops\"}", "{\"team\": \"o\\u202Eps\"}", "labels.team" },
+        { "negative forecast", "\"for\": \"2m\"", "\"for\": \"2m\", \"forecast\": \"-24h\"", "forecast" },
+        { "zero forecast", "\"for\": \"2m\"", "\"for\": \"2m\", \"forecast\": \"0\"", "forecast" },
+        { "forecast beyond 30 days", "\"for\": \"2m\"", "\"for\": \"2m\", \"forecast\": \"31d\"", "forecast" },
+        { "zero window", "\"for\": \"2m\"", "\"for\": \"2m\", \"forecast\": \"24h\", \"window\": \"0s\"", "window" },
+        { "window beyond 7 days", "\"for\": \"2m\"", "\"for\": \"2m\", \"forecast\": \"24h\", \"window\": \"8d\"", "window" },
+        { "window without forecast", "\"for\": \"2m\"", "\"for\": \"2m\", \"window\": \"6h\"", "window" },
         { "id with a final newline", "\"id\": \"ID\"", "\"id\": \"ID\\n\"", "id" },
     };
 
@@ -208,6 +216,34 @@ public sealed class AlertRulesApiTests(ClusterFixture fixture)
         Assert.Equal(
             [("inactive", "pending", 1), ("pending", "firing", 3), ("firing", "resolved", 4), ("resolved", "pending", 5), ("pending", "inactive", 6)],
             preview.Transitions.Select(t => (t.From, t.To, (int)(t.At - start).TotalMinutes)));
+    }
+
+    [Fact]
+    public async Task Preview_replays_a_forecast_rule_and_fires_once_the_line_spans_a_quarter_of_its_window()
+    {
+        var agent = Samples.NewAgentId();
+        var start = Samples.RecentTime(7200);
+        MetricsReport Rising(int step)
+        {
+            var sample = Samples.Sample(agent, start.AddMinutes(5 * step));
+            return sample with { System = sample.System! with { Disk = sample.System.Disk! with { Percent = 50 + step } } };
+        }
+
+        await fixture.Grains.GetAgentGrain(agent).ReportBatch([.. Enumerable.Range(0, 13).Select(Rising)]);
+        var request = new AlertRulePreviewRequest
+        {
+            Rule = new AlertRule { Name = "root fills", Metric = "disk.percent", Comparator = ">=", Threshold = 100, For = "0", Forecast = "24h", Window = "2h" },
+            AgentId = agent,
+            From = start.AddSeconds(-1),
+            To = start.AddMinutes(61),
+        };
+
+        var preview = await (await _http.PostAsJsonAsync("/api/v1/alert-rules/preview", request, MonitoringJsonContext.Default.AlertRulePreviewRequest,
+            TestContext.Current.CancellationToken)).ReadAsync(MonitoringJsonContext.Default.AlertRulePreview);
+
+        var fired = Assert.Single(preview.Transitions);
+        Assert.Equal(("inactive", "firing", 30), (fired.From, fired.To, (int)(fired.At - start).TotalMinutes));
+        Assert.Equal(start.AddMinutes(250), fired.PredictedAt!.Value, TimeSpan.FromSeconds(5));
     }
 
     [Fact]
