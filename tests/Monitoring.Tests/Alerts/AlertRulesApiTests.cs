@@ -226,7 +226,7 @@ public sealed class AlertRulesApiTests(ClusterFixture fixture)
         MetricsReport Rising(int step)
         {
             var sample = Samples.Sample(agent, start.AddMinutes(5 * step));
-            return sample with { System = sample.System! with { Disk = sample.System.Disk! with { Percent = 50 + step } } };
+            return sample with { IntervalSeconds = 300, System = sample.System! with { Disk = sample.System.Disk! with { Percent = 50 + step } } };
         }
 
         await fixture.Grains.GetAgentGrain(agent).ReportBatch([.. Enumerable.Range(0, 13).Select(Rising)]);

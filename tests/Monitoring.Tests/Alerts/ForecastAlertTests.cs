@@ -25,6 +25,7 @@ public sealed class ForecastAlertTests(AlertingClusterFixture fixture)
             var sample = Samples.Sample(agent, AlertingClusterFixture.Clock.GetUtcNow());
             await grain.Report(sample with
             {
+                IntervalSeconds = 600,
                 System = sample.System! with
                 {
                     Disks =
