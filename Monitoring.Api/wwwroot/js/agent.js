@@ -1,7 +1,7 @@
 // The agent page: info, network checks and history charts over a chosen range, fed by history and the live feed.
 import uPlot from '../lib/uplot/uPlot.esm.js';
 import {
-  getJson, el, alertRow, formatPercent, formatBytes, formatRate, formatDuration, formatAgo, formatTime, LiveConnection, showLiveState, coalesce, warnWhenOpen,
+  getJson, el, alertRow, formatPercent, formatBytes, formatRate, formatDuration, formatAgo, formatTime, formatEta, LiveConnection, showLiveState, coalesce, warnWhenOpen,
 } from './common.js';
 
 warnWhenOpen();
@@ -34,6 +34,7 @@ const charts = [
     id: 'disk', title: 'Disk usage per mount', format: formatPercent, range: [0, 100],
     label: (name) => /^disk\[(.*)\]\.percent$/.exec(name)?.[1],
     fallback: { 'disk.percent': '/' },
+    trend: { full: 100 },
   },
   {
     id: 'network', title: 'Interface rates', format: formatRate,
@@ -156,21 +157,71 @@ function drawCharts() {
   }
 }
 
+/** The window and reach of the default mount_fills rule: the trend drawn is the line the silo's forecast judges. */
+const trendWindowSeconds = 6 * 3600;
+const forecastReachSeconds = 7 * 86400;
+
+/**
+ * The least-squares line through a column's points of the last trend window, as the silo fits it: null for fewer than
+ * five points or points spanning less than a quarter of the window, which predict nothing.
+ */
+function fitTrend(xs, column) {
+  const origin = xs[xs.length - 1];
+  let n = 0, st = 0, sv = 0, stt = 0, stv = 0, first = Infinity, last = -Infinity;
+  column.forEach((v, i) => {
+    if (v === null || xs[i] < origin - trendWindowSeconds) return;
+    const t = xs[i] - origin;
+    n += 1; st += t; sv += v; stt += t * t; stv += t * v;
+    first = Math.min(first, xs[i]); last = Math.max(last, xs[i]);
+  });
+  const sxx = stt - (st * st) / n;
+  if (n < 5 || last - first < trendWindowSeconds / 4 || !(sxx > 0)) return null;
+  const slope = (stv - (st * sv) / n) / sxx;
+  return { origin, from: first, value: (sv - slope * st) / n, slope };
+}
+
+/** The trend lines of a chart that draws them (dashed, one per member) and the notes on the crossings within a week. */
+function trends(chart, members, xs, columns) {
+  if (!chart.trend || xs.length === 0) return { extra: [], notes: [] };
+  const extra = [];
+  const notes = [];
+  members.forEach((m, i) => {
+    const line = fitTrend(xs, columns[i]);
+    if (!line) return;
+    extra.push({ member: { name: `trend:${m.name}`, label: `${m.label} trend`, trendOf: i }, column: xs.map((x) => (x >= line.from ? line.value + line.slope * (x - line.origin) : null)) });
+    const reached = line.value >= chart.trend.full;
+    const crossing = reached ? line.origin : line.slope > 0 ? line.origin + (chart.trend.full - line.value) / line.slope : null;
+    const left = crossing === null ? null : crossing - Date.now() / 1000;
+    if (left !== null && left <= forecastReachSeconds) {
+      notes.push(el('span', { className: 'full', text: `${m.label} full ${left < 60 ? 'now' : `in ${formatEta(left)}`}`, attrs: { 'data-mount': m.label, title: formatTime(new Date(crossing * 1000).toISOString()) } }));
+    }
+  });
+  return { extra, notes };
+}
+
 function drawChart(container, chart, members) {
   let entry = rendered.get(chart.id);
   if (!entry) {
     const target = el('div', { className: 'chart', attrs: { 'data-chart': chart.id } });
-    const section = el('section', { className: 'chart-panel' }, [el('h2', { text: chart.title }), target]);
+    const notes = el('p', { className: 'chart-notes', attrs: { 'data-forecast': chart.id } });
+    const section = el('section', { className: 'chart-panel' }, [el('h2', { text: chart.title }), target, notes]);
     container.append(section);
-    entry = { section, target, plot: null, key: '' };
+    entry = { section, target, notes, plot: null, key: '' };
     rendered.set(chart.id, entry);
   }
   const xs = points.map((p) => p.t);
   const scale = chart.scale ?? 1;
-  const columns = members.map((m) => points.map((p) => (p.values.has(m.name) ? p.values.get(m.name) * scale : null)));
-  const drawn = columns.reduce((count, column) => count + column.filter((v) => v !== null).length, 0);
+  const measured = members.map((m) => points.map((p) => (p.values.has(m.name) ? p.values.get(m.name) * scale : null)));
+  const drawn = measured.reduce((count, column) => count + column.filter((v) => v !== null).length, 0);
   entry.target.dataset.points = String(drawn);
+  const { extra, notes } = trends(chart, members, xs, measured);
+  entry.target.dataset.trends = String(extra.length);
+  entry.notes.replaceChildren(...notes.flatMap((note, i) => (i === 0 ? [note] : [' · ', note])));
+  entry.notes.hidden = notes.length === 0;
+  const columns = [...measured, ...extra.map((e) => e.column)];
+  const trendMembers = extra.map((e) => e.member);
   entry.section.hidden = members.length === 0;
+  members = [...members, ...trendMembers];
   const key = members.map((m) => m.name).join('\n');
   if (members.length === 0) {
     entry.plot?.destroy();
@@ -194,8 +245,8 @@ function drawChart(container, chart, members) {
       {},
       ...members.map((m, i) => ({
         label: m.label,
-        stroke: m.name === peakCpu ? palette[0] : palette[i % palette.length],
-        dash: m.name === peakCpu ? [4, 4] : undefined,
+        stroke: m.name === peakCpu ? palette[0] : palette[(m.trendOf ?? i) % palette.length],
+        dash: m.name === peakCpu || m.trendOf !== undefined ? [4, 4] : undefined,
         width: 1.5,
         value: (_, v) => chart.format(v),
         points: { show: (u) => u.data[0].length < 60 },

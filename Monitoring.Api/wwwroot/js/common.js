@@ -110,6 +110,22 @@ export function formatDuration(seconds) {
   return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
 }
 
+/** How long until a predicted crossing, as the silo's {eta} says it: "40 min", "17 h", "3 d". */
+export function formatEta(seconds) {
+  if (seconds < 60) return 'now';
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 48 * 3600) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86400)} d`;
+}
+
+/** "full in 17 h" for a forecast alert on a mount's percent at 100, else "reaches 80 in 3 d"; empty without a prediction. */
+export function formatPrediction(alert, now = Date.now()) {
+  if (!alert.predicted_at) return '';
+  const eta = formatEta((Date.parse(alert.predicted_at) - now) / 1000);
+  const full = /^disk(\[.*\])?\.percent$/.test(alert.series) && alert.threshold === 100;
+  return `${full ? 'full' : `reaches ${formatAlertValue(alert.series, alert.threshold)}`} ${eta === 'now' ? 'now' : `in ${eta}`}`;
+}
+
 /** "12 s ago" for an ISO time, against the browser's clock. */
 export function formatAgo(iso, now = Date.now()) {
   if (!iso) return 'never';
@@ -228,7 +244,9 @@ export function alertRow(alert, { withAgent, actions }) {
     ...(withAgent ? [el('td', {}, [el('a', { text: alert.agent_name, attrs: { href: agentHref(alert.agent_id), title: alert.agent_id } })])] : []),
     el('td', { text: alert.rule_name }),
     el('td', { className: 'series', text: alert.series }),
-    el('td', { text: `${formatAlertValue(alert.series, alert.value)}${threshold}` }),
+    el('td', {}, [`${formatAlertValue(alert.series, alert.value)}${threshold}`, ...(alert.predicted_at
+      ? [el('time', { className: 'prediction', text: formatPrediction(alert), attrs: { datetime: alert.predicted_at, title: formatTime(alert.predicted_at) } })]
+      : [])]),
     el('td', {}, [since]),
     el('td', { className: 'summary', text: alert.summary }),
     ...(actions ? [el('td', { className: 'actions' }, actions(alert))] : []),
