@@ -137,6 +137,38 @@ public sealed class DashboardTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task Agent_page_draws_each_mounts_trend_and_says_when_a_rising_one_is_full()
+    {
+        var id = Samples.NewAgentId("trend");
+        var start = Samples.RecentTime(7200);
+        using var http = fixture.Cluster.CreateClient();
+        var samples = Enumerable.Range(0, 13).Select(i => Samples.Detailed(id, start.AddMinutes(i * 10)) with
+        {
+            System = Samples.Detailed(id, start).System! with
+            {
+                Disks =
+                [
+                    new MountMetrics { Mount = "/", Percent = 40 },
+                    new MountMetrics { Mount = "/data", Percent = 50 + (2 * i) },
+                ],
+            },
+        }).ToArray();
+        Assert.Equal(HttpStatusCode.OK, (await http.PostBatchAsync(samples)).StatusCode);
+
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        await page.GotoAsync($"agent.html?id={id}&range=10800");
+
+        var disk = page.Locator("[data-chart='disk']");
+        await Expect(disk).ToHaveAttributeAsync("data-trends", "2", Soon);
+        await Expect(disk.Locator(".u-legend .u-series:not(:first-child) .u-label")).ToHaveTextAsync(["/", "/data", "/ trend", "/data trend"]);
+        // /data rises 12 % an hour from 74 %: the line meets 100 % in 2 h 10 min; the flat / never does.
+        await Expect(page.Locator("[data-forecast='disk']")).ToHaveTextAsync("/data full in 2 h");
+        await browser.ScreenshotAsync("agent-trend");
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
     public async Task A_sample_posted_while_the_fleet_page_is_open_appears_without_reload()
     {
         var id = Samples.NewAgentId("live");
