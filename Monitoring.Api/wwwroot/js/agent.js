@@ -249,7 +249,7 @@ function drawChart(container, chart, members) {
         dash: m.name === peakCpu || m.trendOf !== undefined ? [4, 4] : undefined,
         width: 1.5,
         value: (_, v) => chart.format(v),
-        points: { show: (u) => u.data[0].length < 60 },
+        points: { show: (u) => m.trendOf === undefined && u.data[0].length < 60 },
       })),
     ],
   }, data, entry.target);
