@@ -80,6 +80,7 @@ public static partial class Extensions
         app.MapAccessApi();
         app.MapAuditApi();
         app.MapSessionApi();
+        app.MapAgentKeysApi();
         return app;
     }
 

@@ -40,4 +40,10 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(Acknowledgement))]
 [JsonSerializable(typeof(SensorMetrics))]
 [JsonSerializable(typeof(TopProcesses))]
+[JsonSerializable(typeof(EnrollmentTokenRequest))]
+[JsonSerializable(typeof(EnrollmentTokenView))]
+[JsonSerializable(typeof(EnrollmentTokenList))]
+[JsonSerializable(typeof(EnrollRequest))]
+[JsonSerializable(typeof(EnrollResponse))]
+[JsonSerializable(typeof(AgentKeyList))]
 public sealed partial class MonitoringJsonContext : JsonSerializerContext;

@@ -13,12 +13,15 @@ internal static class BearerToken
 
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
-    /// <summary>The SHA-256 of the bearer token the request carries, or null when it carries none.</summary>
-    public static byte[]? PresentedHash(HttpRequest request)
+    /// <summary>The bearer token the request carries, or null when it carries none.</summary>
+    public static string? Presented(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
-        return header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? Hash(header[Prefix.Length..].Trim()) : null;
+        return header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? header[Prefix.Length..].Trim() : null;
     }
+
+    /// <summary>The SHA-256 of the bearer token the request carries, or null when it carries none.</summary>
+    public static byte[]? PresentedHash(HttpRequest request) => Presented(request) is { } token ? Hash(token) : null;
 
     public static bool Matches(byte[] known, byte[] presented) => CryptographicOperations.FixedTimeEquals(known, presented);
 

@@ -33,13 +33,11 @@ public static class MetricsApi
             .Accepts<MetricsReport[]>("application/json")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
-        if (AgentAuthentication.IsRequired(app.ServiceProvider))
+        // Even while ingest is open the policy runs: an agent key, when one is presented, must be known and reports only for its agent.
+        foreach (var endpoint in (RouteHandlerBuilder[])[report, reportBatch])
         {
-            foreach (var endpoint in (RouteHandlerBuilder[])[report, reportBatch])
-            {
-                endpoint.RequireAuthorization(AgentAuthentication.Policy)
-                    .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
-            }
+            endpoint.RequireAuthorization(AgentAuthentication.Policy)
+                .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         }
 
         var queries = api.MapGroup("").RequireAuthorization(AccessControl.Read).RequireRateLimiting(RateLimits.Queries).ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -61,7 +59,7 @@ public static class MetricsApi
             return TypedResults.ValidationProblem(errors, title: "The sample is invalid; nothing was stored.");
         }
 
-        if (!context.User.MayReportFor(sample.AgentId!, auth.Value.Tokens.Count > 0))
+        if (!context.User.MayReportFor(sample.AgentId!, auth.Value.CredentialRequired))
         {
             return NotAllowedFor(sample.AgentId!);
         }
@@ -109,7 +107,7 @@ public static class MetricsApi
             return TypedResults.ValidationProblem(errors, title: "The batch is invalid; nothing was stored.");
         }
 
-        if (samples.FirstOrDefault(s => !context.User.MayReportFor(s.AgentId!, auth.Value.Tokens.Count > 0)) is { } foreign)
+        if (samples.FirstOrDefault(s => !context.User.MayReportFor(s.AgentId!, auth.Value.CredentialRequired)) is { } foreign)
         {
             return NotAllowedFor(foreign.AgentId!);
         }
@@ -263,7 +261,7 @@ public static class MetricsApi
     private static ProblemHttpResult NotAllowedFor(string agentId) => TypedResults.Problem(
         statusCode: StatusCodes.Status403Forbidden,
         title: "This agent token may not report for this agent; nothing was stored.",
-        detail: $"The token is not configured for agent '{agentId}' (AgentAuth:Tokens:N:Agents).");
+        detail: $"The token is not configured for agent '{agentId}' (AgentAuth:Tokens:N:Agents), or it is another agent's key (an agent key reports for its own agent_id only).");
 
     internal static ProblemHttpResult UnknownAgent(string agentId) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,

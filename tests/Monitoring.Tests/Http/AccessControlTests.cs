@@ -61,6 +61,12 @@ public abstract class AccessControlTests(ApiTopology fixture) : OwnApiTests(fixt
         ["ListAuditEntries"] = Need.Admin,
         ["SignIn"] = Need.Nothing,
         ["SignOut"] = Need.Nothing,
+        ["CreateEnrollmentToken"] = Need.Admin,
+        ["ListEnrollmentTokens"] = Need.Admin,
+        ["DeleteEnrollmentToken"] = Need.Admin,
+        ["EnrollAgent"] = Need.Nothing,
+        ["ListAgentKeys"] = Need.Admin,
+        ["RevokeAgentKey"] = Need.Admin,
     };
 
     private enum Need
@@ -79,10 +85,12 @@ public abstract class AccessControlTests(ApiTopology fixture) : OwnApiTests(fixt
         Assert.Empty(operations.Select(o => o.Id).Except(Needs.Keys));
         Assert.Empty(Needs.Keys.Except(operations.Select(o => o.Id)));
 
+        // Another agent's key: a real key, bound to an agent that none of the calls below names.
+        var agentKey = await EnrollAsync(Samples.NewAgentId("other"));
         var answers = new List<string>();
         foreach (var (id, method, path) in operations)
         {
-            foreach (var caller in (string?[])[null, AgentToken, ReadToken, AdminToken])
+            foreach (var caller in (string?[])[null, AgentToken, agentKey, ReadToken, AdminToken])
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), Fill(path));
                 if (method is "POST" or "PUT")
@@ -96,11 +104,11 @@ public abstract class AccessControlTests(ApiTopology fixture) : OwnApiTests(fixt
                 }
 
                 using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-                var expected = Expected(Needs[id], caller);
+                var expected = Expected(Needs[id], caller == agentKey ? AgentToken : caller);
                 var refused = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
                 if (expected is { } status ? response.StatusCode != status : refused)
                 {
-                    answers.Add($"{method} {path} as {Name(caller)}: {(int)response.StatusCode}, expected {(expected is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : "not 401/403")}");
+                    answers.Add($"{method} {path} as {(caller == agentKey ? "another agent's key" : Name(caller))}: {(int)response.StatusCode}, expected {(expected is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : "not 401/403")}");
                 }
 
                 if (expected == HttpStatusCode.Unauthorized)
@@ -236,7 +244,18 @@ public abstract class AccessControlTests(ApiTopology fixture) : OwnApiTests(fixt
     /// <summary>Path parameters filled with ids that exist nowhere: an allowed call then answers 4xx and changes nothing.</summary>
     private static string Fill(string path) => path
         .Replace("{agent_id}", "no-such-agent", StringComparison.Ordinal)
-        .Replace("{id}", "no_such_id", StringComparison.Ordinal);
+        .Replace("{id}", "no_such_id", StringComparison.Ordinal)
+        .Replace("{prefix}", "no_such_prefix", StringComparison.Ordinal);
+
+    /// <summary>A key of <paramref name="agentId"/>'s own, from an enrollment token an admin created.</summary>
+    private async Task<string> EnrollAsync(string agentId)
+    {
+        Authorize(AdminToken);
+        var created = await (await Http.PostRawAsync("/api/v1/enrollment-tokens", $$"""{"expires_at": "{{DateTimeOffset.UtcNow.AddHours(1):O}}", "max_uses": 1}""")).ReadJsonAsync();
+        Http.DefaultRequestHeaders.Authorization = null;
+        var enrolled = await Http.PostRawAsync("/api/v1/enroll", $$"""{"enrollment_token": "{{created.GetProperty("token").GetString()}}", "agent_id": "{{agentId}}"}""");
+        return (await enrolled.ReadJsonAsync()).GetProperty("key").GetString()!;
+    }
 
     private async Task<List<(string Id, string Method, string Path)>> OperationsAsync()
     {

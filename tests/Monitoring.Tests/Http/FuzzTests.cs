@@ -36,6 +36,8 @@ public sealed class FuzzTests(ClusterFixture cluster) : OwnApiTests(cluster, new
         ["ReplaceAlertRule"] = () => ValidRule,
         ["AcknowledgeAlert"] = () => """{"comment": "looking into it"}""",
         ["SignIn"] = () => """{"token": "read-token-0123456789abcdef"}""",
+        ["CreateEnrollmentToken"] = () => $$"""{"expires_at": "{{DateTimeOffset.UtcNow.AddHours(1):O}}", "max_uses": 3}""",
+        ["EnrollAgent"] = () => """{"enrollment_token": "menr_0123456789abcdef_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "agent_id": "fuzz-agent"}""",
         ["CreateSilence"] = () => $$"""{"matchers": {"agent_id": "web-*"}, "ends_at": "{{DateTimeOffset.UtcNow.AddHours(1):O}}", "comment": "maintenance"}""",
     };
 
@@ -141,12 +143,15 @@ public sealed class FuzzTests(ClusterFixture cluster) : OwnApiTests(cluster, new
         return before is not null && await SnapshotAsync() != before ? $"{status}, yet something stored changed" : null;
     }
 
-    /// <summary>What a refused request must leave as it was: samples, agents, rules, silences and the audit log.</summary>
+    /// <summary>What a refused request must leave as it was: samples, agents, rules, silences, the audit log, enrollment tokens and agent keys.</summary>
     private async Task<string> SnapshotAsync()
     {
-        var rules = await (await Http.FetchAsync("/api/v1/alert-rules")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        var silences = await (await Http.FetchAsync("/api/v1/silences")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return $"{cluster.StoredSamples()}|{cluster.Scalar("SELECT count(*) FROM agents")}|{rules}|{silences}|{cluster.Scalar("SELECT count(*) FROM audit_log")}";
+        var ct = TestContext.Current.CancellationToken;
+        var rules = await (await Http.FetchAsync("/api/v1/alert-rules")).Content.ReadAsStringAsync(ct);
+        var silences = await (await Http.FetchAsync("/api/v1/silences")).Content.ReadAsStringAsync(ct);
+        var enrollmentTokens = await (await Http.FetchAsync("/api/v1/enrollment-tokens")).Content.ReadAsStringAsync(ct);
+        var agentKeys = await (await Http.FetchAsync("/api/v1/agent-keys")).Content.ReadAsStringAsync(ct);
+        return $"{cluster.StoredSamples()}|{cluster.Scalar("SELECT count(*) FROM agents")}|{rules}|{silences}|{cluster.Scalar("SELECT count(*) FROM audit_log")}|{enrollmentTokens}|{agentKeys}";
     }
 
     private static Gen<FuzzRequest> Requests(Operation operation) =>
