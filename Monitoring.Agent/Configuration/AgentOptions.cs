@@ -28,6 +28,7 @@ public sealed class AgentOptions
     public const string BackfillBatchSizeKey = "BACKFILL_BATCH_SIZE";
     public const string BackfillStartDelayKey = "BACKFILL_START_DELAY";
     public const string AgentTokenKey = "AGENT_TOKEN";
+    public const string EnrollmentTokenKey = "ENROLLMENT_TOKEN";
     public const string SensorsEnabledKey = "SENSORS_ENABLED";
     public const string SensorsTimeoutKey = "SENSORS_TIMEOUT";
     public const string TopProcessesKey = "TOP_PROCESSES";
@@ -44,7 +45,7 @@ public sealed class AgentOptions
         AgentIdKey, AgentNameKey, ServerUrlKey, CollectionIntervalKey,
         SpoolDirectoryKey, SpoolMaxBytesKey, SpoolMaxAgeKey, SpoolMemoryBytesKey, RetryBaseDelayKey, RetryMaxDelayKey, RequestTimeoutKey,
         NetworkChecksKey, CheckTimeoutKey, BackfillRateKey, BackfillBatchSizeKey, BackfillStartDelayKey,
-        AgentTokenKey,
+        AgentTokenKey, EnrollmentTokenKey,
         SensorsEnabledKey, SensorsTimeoutKey, TopProcessesKey, ProcessesTimeoutKey,
         SmartEnabledKey, SmartIntervalKey, RaidEnabledKey, ServicesEnabledKey, ServicesKey, CommandTimeoutKey,
     ];
@@ -138,6 +139,14 @@ public sealed class AgentOptions
     [RegularExpression("^[!-~]*$", ErrorMessage = $"{AgentTokenKey} must be printable ASCII without spaces or control characters.")]
     public string AgentToken { get; set; } = "";
 
+    /// <summary>
+    /// Exchanged once at start for a key of the agent's own (stored in <c>agent.key</c> beside the spool directory, mode 0600)
+    /// when no key is stored yet; a stored key wins. Empty: no enrollment. A secret: never logged.
+    /// </summary>
+    [ConfigurationKeyName(EnrollmentTokenKey)]
+    [RegularExpression("^[!-~]*$", ErrorMessage = $"{EnrollmentTokenKey} must be printable ASCII without spaces or control characters.")]
+    public string EnrollmentToken { get; set; } = "";
+
     /// <summary>Whether samples carry hwmon temperatures and fans, CPU frequency and throttling.</summary>
     [ConfigurationKeyName(SensorsEnabledKey)]
     public bool SensorsEnabled { get; set; } = true;
@@ -192,4 +201,6 @@ public sealed class AgentOptions
     public Uri MetricsEndpoint => new(new Uri(ServerUrl.TrimEnd('/') + "/"), "api/v1/metrics");
 
     public Uri BatchEndpoint => new(new Uri(ServerUrl.TrimEnd('/') + "/"), "api/v1/metrics/batch");
+
+    public Uri EnrollEndpoint => new(new Uri(ServerUrl.TrimEnd('/') + "/"), "api/v1/enroll");
 }

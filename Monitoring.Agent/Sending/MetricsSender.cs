@@ -12,7 +12,7 @@ namespace Monitoring.Agent.Sending;
 /// One attempt to post samples: a single one to <c>/api/v1/metrics</c> or a backfill batch to <c>/api/v1/metrics/batch</c>.
 /// Retrying is the sending service's job, so it can put the live sample ahead of a retry and pace the backlog.
 /// </summary>
-internal sealed class MetricsSender(HttpClient http, IOptions<AgentOptions> options, ClockOffset clock, AgentTelemetry telemetry, TimeProvider time)
+internal sealed class MetricsSender(HttpClient http, IOptions<AgentOptions> options, AgentCredential credential, ClockOffset clock, AgentTelemetry telemetry, TimeProvider time)
 {
     private const int MaxProblemLength = 1024;
     private static readonly MediaTypeHeaderValue Json = new("application/json");
@@ -20,7 +20,6 @@ internal sealed class MetricsSender(HttpClient http, IOptions<AgentOptions> opti
     private readonly Uri _endpoint = options.Value.MetricsEndpoint;
     private readonly Uri _batchEndpoint = options.Value.BatchEndpoint;
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.RequestTimeout);
-    private readonly AuthenticationHeaderValue? _authorization = options.Value.AgentToken is { Length: > 0 } token ? new("Bearer", token) : null;
 
     public Task<SendOutcome> SendAsync(MetricsReport sample, CancellationToken cancellationToken) =>
         PostAsync(_endpoint, JsonSerializer.SerializeToUtf8Bytes(sample, MonitoringJsonContext.Default.MetricsReport), 1, sample.AgentId, cancellationToken);
@@ -41,7 +40,7 @@ internal sealed class MetricsSender(HttpClient http, IOptions<AgentOptions> opti
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = Json;
             using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content };
-            request.Headers.Authorization = _authorization;
+            request.Headers.Authorization = credential.Authorization;
             using var response = await http.SendAsync(request, attempt.Token);
             if (response.Headers.Date is { } serverDate)
             {

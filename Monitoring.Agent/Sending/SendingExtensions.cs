@@ -25,6 +25,8 @@ internal static class SendingExtensions
         });
         services.AddSingleton<ClockOffset>();
         services.AddSingleton<AgentHealthStamp>();
+        services.AddSingleton<AgentCredential>();
+        services.AddHttpClient(nameof(AgentCredential), static client => client.Timeout = Timeout.InfiniteTimeSpan);
 
         // The sending service holds one client for the agent's lifetime, so connections are recycled instead of the handler to follow DNS changes.
         services.AddHttpClient<MetricsSender>(static client => client.Timeout = Timeout.InfiniteTimeSpan)

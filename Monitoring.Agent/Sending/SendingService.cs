@@ -13,6 +13,7 @@ namespace Monitoring.Agent.Sending;
 internal sealed class SendingService(
     ISampleQueue queue,
     MetricsSender sender,
+    AgentCredential credential,
     IOptions<AgentOptions> options,
     AgentTelemetry telemetry,
     TimeProvider time,
@@ -31,9 +32,11 @@ internal sealed class SendingService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _backfillAt = time.GetUtcNow() + StartDelay();
         try
         {
+            // Collection goes on meanwhile: what it takes waits in the spool until the agent has its credential.
+            await credential.ObtainAsync(stoppingToken);
+            _backfillAt = time.GetUtcNow() + StartDelay();
             while (true)
             {
                 try
@@ -224,7 +227,7 @@ internal sealed class SendingService(
         _failures++;
         if (outcome.StatusCode is { } status && SendPolicy.IsCredentialsRefusal(status))
         {
-            Log.CredentialsRefused(logger, status, _settings.AgentToken.Length > 0, _settings.AgentId, _failures, delay);
+            Log.CredentialsRefused(logger, status, credential.Kind, _settings.AgentId, _failures, delay);
         }
         else
         {
