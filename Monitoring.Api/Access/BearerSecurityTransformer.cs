@@ -20,7 +20,7 @@ public sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer, IOp
         {
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
-            Description = "Ingest: an agent token (AgentAuth:Tokens). Everything else: an access token (AccessTokens) with role read, or admin for rules, silences and acknowledgements. Not required while none of that kind is configured.",
+            Description = "Ingest: an agent token (AgentAuth:Tokens) or an agent's own key (POST /api/v1/enroll). Everything else: an access token (AccessTokens) with role read, or admin for rules, silences, acknowledgements and key management. Not required while none of that kind is configured.",
         };
         return Task.CompletedTask;
     }
