@@ -178,6 +178,48 @@ public abstract class AgentKeyTests(ApiTopology fixture) : OwnApiTests(fixture, 
         Assert.Equal((1, 0), (Api.HistoryRows(web), Api.HistoryRows(db)));
     }
 
+    [Fact]
+    public async Task While_ingest_is_open_a_presented_key_is_still_checked()
+    {
+        await using var open = Topology.StartApi(new Dictionary<string, string> { ["AccessTokens:0:Token"] = AdminToken, ["AccessTokens:0:Role"] = "admin" });
+        using var http = open.CreateClient();
+        var agent = Samples.NewAgentId("db");
+        var other = Samples.NewAgentId("db");
+        var anonymousAgent = Samples.NewAgentId("db");
+        var key = (await EnrollAsync(http, (await CreateTokenAsync(http, maxUses: 1)).Token, agent)).Key;
+        var unknownKey = key[..^1] + (key[^1] == '0' ? '1' : '0');
+
+        var anonymous = await SendAsync(http, HttpMethod.Post, "/api/v1/metrics", Sample(anonymousAgent), null);
+        var foreign = await SendAsync(http, HttpMethod.Post, "/api/v1/metrics", Sample(other), key);
+        var unknown = await SendAsync(http, HttpMethod.Post, "/api/v1/metrics", Sample(agent), unknownKey);
+
+        Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+        await ApiClient.AssertProblemAsync(foreign, HttpStatusCode.Forbidden, "may not report");
+        await ApiClient.AssertProblemAsync(unknown, HttpStatusCode.Unauthorized, "not recognised or was revoked");
+        Assert.Equal((1, 0, 0), (open.HistoryRows(anonymousAgent), open.HistoryRows(other), open.HistoryRows(agent)));
+    }
+
+    [Fact]
+    public async Task With_AgentAuth_Required_and_no_token_configured_only_a_key_reports()
+    {
+        await using var keysOnly = Topology.StartApi(new Dictionary<string, string>
+        {
+            ["AgentAuth:Required"] = "true",
+            ["AccessTokens:0:Token"] = AdminToken,
+            ["AccessTokens:0:Role"] = "admin",
+        });
+        using var http = keysOnly.CreateClient();
+        var agent = Samples.NewAgentId("db");
+        var key = (await EnrollAsync(http, (await CreateTokenAsync(http, maxUses: 1)).Token, agent)).Key;
+
+        var anonymous = await SendAsync(http, HttpMethod.Post, "/api/v1/metrics", Sample(agent, 30), null);
+        var keyed = await SendAsync(http, HttpMethod.Post, "/api/v1/metrics", Sample(agent, 60), key);
+
+        await ApiClient.AssertProblemAsync(anonymous, HttpStatusCode.Unauthorized, "An agent token is required");
+        Assert.Equal(HttpStatusCode.OK, keyed.StatusCode);
+        Assert.Equal(1, keysOnly.HistoryRows(agent));
+    }
+
     protected static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? body, string? bearer)
     {
         using var request = new HttpRequestMessage(method, path);
