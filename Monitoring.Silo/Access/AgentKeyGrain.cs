@@ -84,19 +84,10 @@ public sealed partial class AgentKeyGrain(
     public Task<AgentKeySet?> GetKeysIfChanged(long knownVersion) =>
         Task.FromResult(knownVersion == state.State.Version ? null : new AgentKeySet(state.State.Version, [.. state.State.Keys]));
 
-    private async Task CommitAsync()
+    private Task CommitAsync()
     {
         state.State.Version++;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // The store did not take the change: forget it, so memory never runs ahead of what a restart would read.
-            await state.ReadStateAsync();
-            throw;
-        }
+        return state.WriteOrForgetAsync();
     }
 
     [LoggerMessage(1, LogLevel.Information, "Enrollment token {TokenId} created: {MaxUses} uses until {ExpiresAt}")]

@@ -102,17 +102,7 @@ public sealed partial class AlertRuleSetGrain(
     private async Task<RuleChange> Commit(AlertRule? rule)
     {
         state.State.Version++;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // The store did not take the change: forget it, so memory never runs ahead of what a restart would read.
-            await state.ReadStateAsync();
-            throw;
-        }
-
+        await state.WriteOrForgetAsync();
         return new RuleChange(RuleChangeOutcome.Done, rule, state.State.Version);
     }
 
