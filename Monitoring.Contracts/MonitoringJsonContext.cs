@@ -46,4 +46,5 @@ namespace Monitoring.Contracts;
 [JsonSerializable(typeof(EnrollRequest))]
 [JsonSerializable(typeof(EnrollResponse))]
 [JsonSerializable(typeof(AgentKeyList))]
+[JsonSerializable(typeof(AgentKeyView))]
 public sealed partial class MonitoringJsonContext : JsonSerializerContext;

@@ -14,8 +14,9 @@ public interface IAgentKeyGrain : IGrainWithIntegerKey
     [Alias("GetEnrollmentTokens")]
     Task<IReadOnlyList<EnrollmentTokenRecord>> GetEnrollmentTokens();
 
+    /// <summary>Removes token <paramref name="id"/>; the removed token, or null when there was none.</summary>
     [Alias("RemoveEnrollmentToken")]
-    Task<bool> RemoveEnrollmentToken(string id);
+    Task<EnrollmentTokenRecord?> RemoveEnrollmentToken(string id);
 
     /// <summary>Spends one use of token <paramref name="tokenId"/> (whose SHA-256 must be <paramref name="tokenHash"/>) on <paramref name="key"/>.</summary>
     [Alias("Enroll")]
@@ -24,8 +25,9 @@ public interface IAgentKeyGrain : IGrainWithIntegerKey
     [Alias("GetKeys")]
     Task<IReadOnlyList<AgentKeyRecord>> GetKeys();
 
+    /// <summary>Revokes the key with <paramref name="prefix"/>; the revoked key, or null when there was none.</summary>
     [Alias("RevokeKey")]
-    Task<bool> RevokeKey(string prefix);
+    Task<AgentKeyRecord?> RevokeKey(string prefix);
 
     /// <summary>The keys when their version differs from <paramref name="knownVersion"/>, else null: what each API instance caches.</summary>
     [Alias("GetKeysIfChanged")]

@@ -64,28 +64,36 @@ public static class AgentKeysApi
         var (id, token) = AgentKeyFormat.New(AgentKeyFormat.EnrollmentTokenKind);
         var record = new EnrollmentTokenRecord(id, BearerToken.Hash(token), request.ExpiresAt!.Value, request.MaxUses!.Value, 0, now, user.ActingName());
         await Tokens(grains).AddEnrollmentToken(record);
+        await grains.RecordAsync(user, "CreateEnrollmentToken", id, null, View(record), MonitoringJsonContext.Default.EnrollmentTokenView);
         return TypedResults.Created($"/api/v1/enrollment-tokens/{id}", View(record) with { Token = token });
     }
 
     public static async Task<Ok<EnrollmentTokenList>> ListEnrollmentTokens(IGrainFactory grains) =>
         TypedResults.Ok(new EnrollmentTokenList([.. (await Tokens(grains).GetEnrollmentTokens()).Select(View)]));
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteEnrollmentToken(string id, IGrainFactory grains) =>
-        await Tokens(grains).RemoveEnrollmentToken(id)
-            ? TypedResults.NoContent()
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown enrollment token.", detail: $"No enrollment token has id '{id}'.");
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteEnrollmentToken(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (await Tokens(grains).RemoveEnrollmentToken(id) is not { } removed)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown enrollment token.", detail: $"No enrollment token has id '{id}'.");
+        }
+
+        await grains.RecordAsync(user, "DeleteEnrollmentToken", id, View(removed), null, MonitoringJsonContext.Default.EnrollmentTokenView);
+        return TypedResults.NoContent();
+    }
 
     public static async Task<Ok<AgentKeyList>> ListAgentKeys(IGrainFactory grains) =>
-        TypedResults.Ok(new AgentKeyList([.. (await Tokens(grains).GetKeys()).Select(k => new AgentKeyView(k.Prefix, k.AgentId, k.CreatedAt, k.EnrollmentTokenId))]));
+        TypedResults.Ok(new AgentKeyList([.. (await Tokens(grains).GetKeys()).Select(View)]));
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeAgentKey(string prefix, IGrainFactory grains, AgentKeyCache cache)
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeAgentKey(string prefix, ClaimsPrincipal user, IGrainFactory grains, AgentKeyCache cache)
     {
-        if (!await Tokens(grains).RevokeKey(prefix))
+        if (await Tokens(grains).RevokeKey(prefix) is not { } revoked)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown agent key.", detail: $"No agent key has prefix '{prefix}'.");
         }
 
         cache.Invalidate();
+        await grains.RecordAsync(user, "RevokeAgentKey", prefix, View(revoked), null, MonitoringJsonContext.Default.AgentKeyView);
         return TypedResults.NoContent();
     }
 
@@ -148,6 +156,8 @@ public static class AgentKeysApi
         CreatedAt = token.CreatedAt,
         CreatedBy = token.CreatedBy,
     };
+
+    private static AgentKeyView View(AgentKeyRecord key) => new(key.Prefix, key.AgentId, key.CreatedAt, key.EnrollmentTokenId);
 
     private static ProblemHttpResult UnknownToken(HttpContext context)
     {

@@ -23,15 +23,17 @@ public sealed partial class AgentKeyGrain(
     public Task<IReadOnlyList<EnrollmentTokenRecord>> GetEnrollmentTokens() =>
         Task.FromResult<IReadOnlyList<EnrollmentTokenRecord>>([.. state.State.EnrollmentTokens]);
 
-    public async Task<bool> RemoveEnrollmentToken(string id)
+    public async Task<EnrollmentTokenRecord?> RemoveEnrollmentToken(string id)
     {
-        if (state.State.EnrollmentTokens.RemoveAll(t => t.Id == id) == 0)
+        var removed = state.State.EnrollmentTokens.Find(t => t.Id == id);
+        if (removed is null)
         {
-            return false;
+            return null;
         }
 
+        state.State.EnrollmentTokens.Remove(removed);
         await CommitAsync();
-        return true;
+        return removed;
     }
 
     public async Task<EnrollOutcome> Enroll(string tokenId, byte[] tokenHash, AgentKeyRecord key)
@@ -67,18 +69,18 @@ public sealed partial class AgentKeyGrain(
 
     public Task<IReadOnlyList<AgentKeyRecord>> GetKeys() => Task.FromResult<IReadOnlyList<AgentKeyRecord>>([.. state.State.Keys]);
 
-    public async Task<bool> RevokeKey(string prefix)
+    public async Task<AgentKeyRecord?> RevokeKey(string prefix)
     {
         var revoked = state.State.Keys.Find(k => k.Prefix == prefix);
         if (revoked is null)
         {
-            return false;
+            return null;
         }
 
         state.State.Keys.Remove(revoked);
         await CommitAsync();
         LogRevoked(logger, revoked.AgentId, prefix);
-        return true;
+        return revoked;
     }
 
     public Task<AgentKeySet?> GetKeysIfChanged(long knownVersion) =>

@@ -159,6 +159,10 @@ public abstract class AgentKeyTests(ApiTopology fixture) : OwnApiTests(fixture, 
 
         Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
         await ApiClient.AssertProblemAsync(refused, HttpStatusCode.Unauthorized, "not recognised or was revoked");
+        var audit = await (await SendAsync(Http, HttpMethod.Get, "/api/v1/audit?limit=1", null, AdminToken)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("\"RevokeAgentKey\"", audit, StringComparison.Ordinal);
+        Assert.Contains($"\"{enrolled.Prefix}\"", audit, StringComparison.Ordinal);
+        Assert.Contains("\"alice\"", audit, StringComparison.Ordinal);
         Assert.Equal(1, Api.HistoryRows(agent));
         Assert.DoesNotContain(enrolled.Prefix, await KeysAsync(), StringComparison.Ordinal);
     }
