@@ -29,7 +29,8 @@ public sealed class DeliveryAttemptRecorder(NotificationOutbox outbox, [FromKeye
         }
     }
 
-    private static NotificationAttempt Attempt(DeliveryContext context, DateTimeOffset at, long started, string outcome, int? status, string? error)
+    /// <summary>One attempt as recorded, counted in the attempts meter; SMTP deliveries record theirs with it too.</summary>
+    public static NotificationAttempt Attempt(DeliveryContext context, DateTimeOffset at, long started, string outcome, int? status, string? error)
     {
         NotificationTelemetry.Attempts.Add(1, new KeyValuePair<string, object?>("receiver", context.Receiver), new KeyValuePair<string, object?>("outcome", outcome));
         return new()

@@ -10,12 +10,14 @@ namespace Monitoring.Silo.Notifications;
 /// <summary>
 /// The silo's notification queue: each notification becomes one delivery per receiver, deduplicated by notification id
 /// and written to the outbox before it is sent, sent by a few workers through the <c>alert-notifications</c> HTTP client
-/// (retries with exponential backoff and jitter), every attempt recorded by <see cref="DeliveryAttemptRecorder"/>. A
+/// (retries with exponential backoff and jitter), every attempt recorded by <see cref="DeliveryAttemptRecorder"/>, or as
+/// mail by <see cref="EmailSender"/> (the same retries, attempts recorded alike). A
 /// delivery leaves the outbox once a receiver acknowledged it; the pending deliveries of silos that are gone (a crash of
 /// this one included) are adopted and sent again when a silo becomes active and whenever membership changes.
 /// </summary>
 public sealed partial class NotificationDispatcher(
     IHttpClientFactory clients,
+    EmailSender email,
     NotificationOutbox outbox,
     IClusterMembershipService membership,
     IOptions<NotificationOptions> options,
@@ -196,7 +198,8 @@ public sealed partial class NotificationDispatcher(
             {
                 // Cut off by the silo stopping: it stays pending in the outbox and is sent again after the restart.
             }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException
+                || EmailSender.IsFailure(e))
             {
                 LogGaveUp(logger, delivery.Notification.Id, delivery.Receiver, e.Message);
                 outbox.Settle(delivery, delivered: false);
@@ -208,12 +211,21 @@ public sealed partial class NotificationDispatcher(
     private async Task<bool> SendAsync(ReceiverOptions receiver, AlertNotification notification)
     {
         var link = $"{options.Value.PublicUrl.TrimEnd('/')}/api/v1/alerts?agent_id={Uri.EscapeDataString(notification.Alert.AgentId)}";
-        using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Type == ReceiverOptions.Alertmanager
-            ? new Uri(receiver.Url.TrimEnd('/') + "/api/v2/alerts")
-            : new Uri(receiver.Url));
-        request.Content = receiver.Type == ReceiverOptions.Alertmanager
-            ? JsonContent(NotificationPayloads.Alertmanager(notification, link, options.Value), MonitoringJsonContext.Default.IReadOnlyListAlertmanagerAlert)
-            : JsonContent(NotificationPayloads.Webhook(notification, receiver, link), MonitoringJsonContext.Default.WebhookNotification);
+        if (receiver.Type == ReceiverOptions.Email)
+        {
+            await email.SendAsync(receiver, notification, link, _stopping.Token);
+            return true;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Endpoint);
+        request.Content = receiver.Type switch
+        {
+            ReceiverOptions.Alertmanager => JsonContent(NotificationPayloads.Alertmanager(notification, link, options.Value), MonitoringJsonContext.Default.IReadOnlyListAlertmanagerAlert),
+            ReceiverOptions.Slack => JsonContent(NotificationPayloads.Slack(notification, link), MonitoringJsonContext.Default.SlackMessage),
+            ReceiverOptions.Teams => JsonContent(NotificationPayloads.Teams(notification, link), MonitoringJsonContext.Default.TeamsMessage),
+            ReceiverOptions.PagerDuty => JsonContent(NotificationPayloads.PagerDuty(notification, receiver, link), MonitoringJsonContext.Default.PagerDutyEvent),
+            _ => JsonContent(NotificationPayloads.Webhook(notification, receiver, link), MonitoringJsonContext.Default.WebhookNotification),
+        };
         request.Options.Set(Context, new DeliveryContext(notification.Id, receiver.Name, notification.Alert.Id, notification.Status));
         using var response = await clients.CreateClient(ClientName).SendAsync(request, _stopping.Token);
         if (!response.IsSuccessStatusCode)

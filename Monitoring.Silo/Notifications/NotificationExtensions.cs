@@ -15,6 +15,7 @@ public static class NotificationExtensions
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<NotificationDispatcher>());
         silo.Services.AddValidatedOptions<NotificationOptions>(configuration.GetSection(NotificationOptions.SectionName));
         silo.Services.AddSingleton<IValidateOptions<NotificationOptions>, ReceiversValidator>();
+        silo.Services.AddSingleton<EmailSender>();
         silo.Services.AddTransient<DeliveryAttemptRecorder>();
         var client = silo.Services.AddHttpClient(NotificationDispatcher.ClientName);
 #pragma warning disable EXTEXP0001 // The service defaults' standard handler would retry around the attempt recorder and hide attempts.
@@ -37,33 +38,5 @@ public static class NotificationExtensions
             });
         client.AddHttpMessageHandler<DeliveryAttemptRecorder>();
         return silo;
-    }
-
-    /// <summary>A bad receiver stops the silo at start naming the setting.</summary>
-    private sealed class ReceiversValidator : IValidateOptions<NotificationOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, NotificationOptions options)
-        {
-            for (var i = 0; i < options.Receivers.Count; i++)
-            {
-                var receiver = options.Receivers[i];
-                if (string.IsNullOrWhiteSpace(receiver.Name) || options.Receivers.Count(r => r.Name == receiver.Name) > 1)
-                {
-                    return ValidateOptionsResult.Fail($"Alerting:Receivers:{i}:Name must be set and unique.");
-                }
-
-                if (receiver.Type is not (ReceiverOptions.Webhook or ReceiverOptions.Alertmanager))
-                {
-                    return ValidateOptionsResult.Fail($"Alerting:Receivers:{i}:Type must be webhook or alertmanager.");
-                }
-
-                if (!Uri.TryCreate(receiver.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-                {
-                    return ValidateOptionsResult.Fail($"Alerting:Receivers:{i}:Url must be an absolute http or https URL.");
-                }
-            }
-
-            return ValidateOptionsResult.Success;
-        }
     }
 }
