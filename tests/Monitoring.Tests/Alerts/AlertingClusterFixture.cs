@@ -38,6 +38,16 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
 
     public WebhookSink Sink { get; private set; } = null!;
 
+    /// <summary>Slack, Teams and PagerDuty receivers' endpoints.</summary>
+    public JsonSink Services { get; private set; } = null!;
+
+    /// <summary>The <c>mail</c> receiver's server, which requires <see cref="SmtpUser"/>.</summary>
+    public SmtpSink Smtp { get; private set; } = null!;
+
+    public const string SmtpUser = "monitoring";
+
+    public const string PagerDutyKey = "R0UT1NGKEY0000000000000000000000";
+
     /// <summary>How often a firing, unacknowledged alert is notified again here.</summary>
     public static readonly TimeSpan RepeatInterval = TimeSpan.FromMinutes(2);
 
@@ -55,6 +65,8 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
                   agent_ids: [nobody]
             """);
         Sink = await WebhookSink.StartAsync();
+        Services = await JsonSink.StartAsync();
+        Smtp = SmtpSink.Start(SmtpUser, "s3cret");
         var builder = new TestClusterBuilder(2);
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -65,6 +77,26 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
             ["Alerting:Receivers:0:Name"] = "sink",
             ["Alerting:Receivers:0:Type"] = "webhook",
             ["Alerting:Receivers:0:Url"] = Sink.Url,
+            ["Alerting:Receivers:1:Name"] = "slack",
+            ["Alerting:Receivers:1:Type"] = "slack",
+            ["Alerting:Receivers:1:Url"] = Services.Url + "/slack",
+            ["Alerting:Receivers:2:Name"] = "teams",
+            ["Alerting:Receivers:2:Type"] = "teams",
+            ["Alerting:Receivers:2:Url"] = Services.Url + "/teams",
+            ["Alerting:Receivers:3:Name"] = "pagerduty",
+            ["Alerting:Receivers:3:Type"] = "pagerduty",
+            ["Alerting:Receivers:3:Url"] = Services.Url + "/pagerduty",
+            ["Alerting:Receivers:3:RoutingKey"] = PagerDutyKey,
+            ["Alerting:Receivers:4:Name"] = "mail",
+            ["Alerting:Receivers:4:Type"] = "email",
+            ["Alerting:Receivers:4:Smtp:Host"] = "127.0.0.1",
+            ["Alerting:Receivers:4:Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Alerting:Receivers:4:Smtp:From"] = "Monitoring <monitoring@example.test>",
+            ["Alerting:Receivers:4:Smtp:To:0"] = "ops@example.test",
+            ["Alerting:Receivers:4:Smtp:To:1"] = "oncall@example.test",
+            ["Alerting:Receivers:4:Smtp:Username"] = SmtpUser,
+            ["Alerting:Receivers:4:Smtp:Password"] = "s3cret",
+            ["Alerting:Receivers:4:Smtp:StartTls"] = "None",
             ["Alerting:RepeatInterval"] = RepeatInterval.ToString(),
             ["Alerting:DeliveryAttempts"] = "3",
             ["Alerting:DeliveryBackoff"] = "00:00:00.020",
@@ -84,6 +116,8 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
         await Sink.DisposeAsync();
+        await Services.DisposeAsync();
+        await Smtp.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }

@@ -208,12 +208,13 @@ public sealed class NotificationTests(AlertingClusterFixture fixture)
         await Eventually.TrueAsync(async () =>
         {
             attempts = await http.GetFromJsonAsync($"/api/v1/notifications?alert_id={alertId}", MonitoringJsonContext.Default.NotificationList, TestContext.Current.CancellationToken);
-            return attempts!.Attempts.Count == 3;
+            return attempts!.Attempts.Count(a => a.Receiver == "sink") == 3;
         }, "three attempts are recorded");
+        var sink = attempts!.Attempts.Where(a => a.Receiver == "sink").ToList();
         Assert.Equal([(1, "failed", 503), (2, "failed", 503), (3, "delivered", 200)],
-            attempts!.Attempts.OrderBy(a => a.Attempt).Select(a => (a.Attempt, a.Outcome, a.HttpStatus ?? 0)));
-        Assert.All(attempts.Attempts, a => Assert.Equal(("sink", "firing"), (a.Receiver, a.Status)));
-        Assert.Single(attempts.Attempts.Select(a => a.NotificationId).Distinct());
+            sink.OrderBy(a => a.Attempt).Select(a => (a.Attempt, a.Outcome, a.HttpStatus ?? 0)));
+        Assert.All(sink, a => Assert.Equal("firing", a.Status));
+        Assert.Single(sink.Select(a => a.NotificationId).Distinct());
         var measured = meter.GetMeasurementSnapshot().Where(m => (string?)m.Tags["receiver"] == "sink").ToList();
         Assert.True(measured.Count(m => (string?)m.Tags["outcome"] == "failed") >= 2);
         Assert.Contains(measured, m => (string?)m.Tags["outcome"] == "delivered");
