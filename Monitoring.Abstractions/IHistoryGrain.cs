@@ -14,9 +14,12 @@ public interface IHistoryGrain : IGrainWithIntegerKey
     [Alias("QueryJson")]
     Task<byte[]?> QueryJson(HistoryQuery query);
 
-    /// <summary>Every agent ever seen, with the headline values the agent grains last published.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> agents by id after <paramref name="after"/> (null: from the first), with the headline
+    /// values the agent grains last published, and an <see cref="AgentCursor"/> when more follow.
+    /// </summary>
     [Alias("ListAgents")]
-    Task<AgentList> ListAgents();
+    Task<AgentList> ListAgents(string? after, int limit);
 
     /// <summary>What history holds, per tier, and the bytes it takes.</summary>
     [Alias("GetStorage")]

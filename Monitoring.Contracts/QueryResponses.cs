@@ -2,9 +2,12 @@ using System.Text.Json.Serialization;
 
 namespace Monitoring.Contracts;
 
-/// <summary><c>GET /api/v1/agents</c>.</summary>
+/// <summary>
+/// <c>GET /api/v1/agents</c>: a page of agents by <c>agent_id</c>; <c>next_cursor</c> (absent on the last page) asks for the next.
+/// </summary>
 public sealed record AgentList(
-    [property: JsonPropertyName("agents")] IReadOnlyList<AgentSummary> Agents);
+    [property: JsonPropertyName("agents")] IReadOnlyList<AgentSummary> Agents,
+    [property: JsonPropertyName("next_cursor")] string? NextCursor = null);
 
 /// <summary>One agent as the fleet views show it; <c>status</c> is <c>up</c> or <c>down</c>.</summary>
 public sealed record AgentSummary

@@ -83,6 +83,7 @@ public static class Extensions
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaCreator>();
         silo.Services.AddValidatedOptions<RetentionOptions>(configuration.GetSection(RetentionOptions.SectionName));
         silo.Services.AddValidatedOptions<HistoryOptions>(configuration.GetSection(HistoryOptions.SectionName));
+        silo.Services.AddValidatedOptions<QuotaOptions>(configuration.GetSection(QuotaOptions.SectionName));
         silo.Services.AddSingleton<HistoryCompactor>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<HistoryCompactor>());
         silo.Services.AddSingleton<RetentionSweeper>();

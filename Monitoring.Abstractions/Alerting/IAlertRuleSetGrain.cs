@@ -11,7 +11,10 @@ public interface IAlertRuleSetGrain : IGrainWithIntegerKey
     [Alias("GetRules")]
     Task<AlertRuleList> GetRules();
 
-    /// <summary>Adds a validated rule; <see cref="RuleChangeOutcome.Conflict"/> when its id is taken.</summary>
+    /// <summary>
+    /// Adds a validated rule; <see cref="RuleChangeOutcome.Conflict"/> when its id is taken,
+    /// <see cref="RuleChangeOutcome.OverQuota"/> when the set holds <c>Quotas:MaxRules</c> rules.
+    /// </summary>
     [Alias("Add")]
     Task<RuleChange> Add(AlertRule rule);
 
@@ -29,9 +32,9 @@ public interface IAlertRuleSetGrain : IGrainWithIntegerKey
     [Alias("GetSilences")]
     Task<SilenceList> GetSilences();
 
-    /// <summary>Adds a validated silence and gives it an id.</summary>
+    /// <summary>Adds a validated silence and gives it an id; null, adding nothing, when <c>Quotas:MaxSilences</c> are stored (ended ones count until deleted).</summary>
     [Alias("AddSilence")]
-    Task<Silence> AddSilence(Silence silence);
+    Task<Silence?> AddSilence(Silence silence);
 
     [Alias("RemoveSilence")]
     Task<bool> RemoveSilence(string id);
@@ -47,6 +50,7 @@ public enum RuleChangeOutcome
     Done,
     NotFound,
     Conflict,
+    OverQuota,
 }
 
 /// <summary>What a change did, the rule as stored (the removed one for a removal), the rule set's version after it and the rule it replaced.</summary>

@@ -19,7 +19,8 @@ public static class AlertRulesApi
         api.MapPost("preview", Preview).WithName("PreviewAlertRule")
             .WithSummary("Replay a rule (saved or not) over stored history: the transitions it would have made and the notifications it would have sent.");
         api.MapGet("{id}", GetRule).WithName("GetAlertRule").WithSummary("One rule.").ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("", CreateRule).WithName("CreateAlertRule").WithSummary("Add a rule; its id defaults to a slug of its name.").RequireAuthorization(AccessControl.Admin);
+        api.MapPost("", CreateRule).WithName("CreateAlertRule").WithSummary("Add a rule; its id defaults to a slug of its name.").RequireAuthorization(AccessControl.Admin)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPut("{id}", ReplaceRule).WithName("ReplaceAlertRule").WithSummary("Replace a rule.").RequireAuthorization(AccessControl.Admin);
         api.MapDelete("{id}", DeleteRule).WithName("DeleteAlertRule").WithSummary("Delete a rule.").RequireAuthorization(AccessControl.Admin);
         return app;
@@ -55,10 +56,14 @@ public static class AlertRulesApi
         }
 
         var change = await RuleSet(grains).Add(valid);
-        if (change.Outcome == RuleChangeOutcome.Conflict)
+        switch (change.Outcome)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A rule with this id exists.",
-                detail: $"Rule '{valid.Id}' exists; replace it with PUT /api/v1/alert-rules/{valid.Id}.");
+            case RuleChangeOutcome.Conflict:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A rule with this id exists.",
+                    detail: $"Rule '{valid.Id}' exists; replace it with PUT /api/v1/alert-rules/{valid.Id}.");
+            case RuleChangeOutcome.OverQuota:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The rule quota is full; nothing was changed.",
+                    detail: "The cluster holds its maximum of rules (Quotas:MaxRules); delete a rule or raise the quota.");
         }
 
         await grains.RecordAsync(user, "CreateAlertRule", valid.Id!, null, change.Rule, MonitoringJsonContext.Default.AlertRule);

@@ -28,7 +28,7 @@ public static class AlertsApi
         var silences = app.MapGroup("api/v1/silences").WithTags("Alerts").ProducesProblem(StatusCodes.Status503ServiceUnavailable).RequireAuthorization(AccessControl.Read).RequireRateLimiting(RateLimits.Queries).ProducesProblem(StatusCodes.Status429TooManyRequests);
         silences.MapGet("", ListSilences).WithName("ListSilences").WithSummary("Every silence, expired ones included.");
         silences.MapPost("", CreateSilence).WithName("CreateSilence").WithSummary("Silence the alerts that match, from starts_at (default now) to ends_at; `created_by` is the access token's name when tokens are configured.")
-            .RequireAuthorization(AccessControl.Admin);
+            .RequireAuthorization(AccessControl.Admin).ProducesProblem(StatusCodes.Status409Conflict);
         silences.MapDelete("{id}", DeleteSilence).WithName("DeleteSilence").WithSummary("End a silence.").RequireAuthorization(AccessControl.Admin);
 
         app.MapGet("api/v1/notifications", ListNotifications).WithTags("Alerts").WithName("ListNotifications")
@@ -78,7 +78,7 @@ public static class AlertsApi
     public static async Task<Ok<SilenceList>> ListSilences(IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IAlertRuleSetGrain>(0).GetSilences());
 
-    public static async Task<Results<Created<Silence>, ValidationProblem>> CreateSilence(Silence silence, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+    public static async Task<Results<Created<Silence>, ValidationProblem, ProblemHttpResult>> CreateSilence(Silence silence, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
     {
         silence = user.ActingName() is { } name ? silence with { CreatedBy = name } : silence;
         var errors = new Dictionary<string, string[]>();
@@ -87,7 +87,12 @@ public static class AlertsApi
             return TypedResults.ValidationProblem(errors, title: "The silence is invalid; nothing was changed.");
         }
 
-        var added = await grains.GetGrain<IAlertRuleSetGrain>(0).AddSilence(valid);
+        if (await grains.GetGrain<IAlertRuleSetGrain>(0).AddSilence(valid) is not { } added)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The silence quota is full; nothing was changed.",
+                detail: "The cluster holds its maximum of silences (Quotas:MaxSilences), ended ones included; delete ended silences or raise the quota.");
+        }
+
         await grains.RecordAsync(user, "CreateSilence", added.Id!, null, added, MonitoringJsonContext.Default.Silence);
         return TypedResults.Created($"/api/v1/silences/{added.Id}", added);
     }

@@ -69,7 +69,15 @@ public static class MetricsApi
             return RateLimits.TooManySamples(context, sample.AgentId!, retryAfter);
         }
 
-        await grains.GetAgentGrain(sample.AgentId!).Report(sample);
+        try
+        {
+            await grains.GetAgentGrain(sample.AgentId!).Report(sample);
+        }
+        catch (AgentQuotaExceededException refusal)
+        {
+            return RateLimits.AgentQuotaFull(context, refusal);
+        }
+
         Accepted.Add(1);
         live.Publish(sample);
         return TypedResults.Ok(new IngestAccepted("success", "Metrics received", time.GetUtcNow()));
@@ -122,7 +130,16 @@ public static class MetricsApi
             }
         }
 
-        await Task.WhenAll(agents.Select(agent => grains.GetAgentGrain(agent.Key).ReportBatch(agent.ToArray())));
+        try
+        {
+            await Task.WhenAll(agents.Select(agent => grains.GetAgentGrain(agent.Key).ReportBatch(agent.ToArray())));
+        }
+        catch (AgentQuotaExceededException refusal)
+        {
+            // The batch's other agents may be stored; the sender's retry stores them once (ingest is idempotent).
+            return RateLimits.AgentQuotaFull(context, refusal);
+        }
+
         Accepted.Add(samples.Length);
         // A backfill is history, not news: the live feed shows only each agent's newest sample of the batch.
         foreach (var agent in agents)

@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Monitoring.Abstractions;
 
 namespace Monitoring.Api.Limits;
 
@@ -47,6 +48,9 @@ public static class RateLimits
     public const string Queries = "queries";
     public const string LiveStreams = "live";
 
+    /// <summary>How long an agent refused by the agent quota is asked to wait: room is made by an admin, not by time.</summary>
+    private static readonly TimeSpan AgentQuotaRetryAfter = TimeSpan.FromMinutes(1);
+
     public static IHostApplicationBuilder AddRateLimits(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>()
@@ -79,6 +83,19 @@ public static class RateLimits
             statusCode: StatusCodes.Status429TooManyRequests,
             title: "Too many samples",
             detail: string.Create(CultureInfo.InvariantCulture, $"Agent '{agentId}' sends more samples than RateLimits:IngestSamplesPerSecond allows; nothing was stored. Retry after {seconds} s."));
+    }
+
+    /// <summary>
+    /// The answer to a new agent's sample once the cluster holds <c>Quotas:MaxAgents</c>: <c>429</c> with <c>Retry-After</c>,
+    /// nothing stored, so an agent keeps its samples in its spool and tries again until an admin makes room.
+    /// </summary>
+    public static ProblemHttpResult AgentQuotaFull(HttpContext context, AgentQuotaExceededException refusal)
+    {
+        var seconds = SetRetryAfter(context, AgentQuotaRetryAfter);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "The agent quota is full",
+            detail: string.Create(CultureInfo.InvariantCulture, $"{refusal.Message} Nothing was stored; agents already registered keep reporting. Retry after {seconds} s."));
     }
 
     /// <summary>Answers <c>429</c> as ProblemDetails with a <c>Retry-After</c> of whole seconds.</summary>

@@ -12,6 +12,7 @@ namespace Monitoring.Silo.Alerts;
 public sealed partial class AlertRuleSetGrain(
     [PersistentState("alert-rules", StorageNames.Monitoring)] IPersistentState<AlertRuleSetState> state,
     IOptions<AlertingOptions> options,
+    IOptions<QuotaOptions> quotas,
     ILogger<AlertRuleSetGrain> logger) : Grain, IAlertRuleSetGrain
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -37,6 +38,11 @@ public sealed partial class AlertRuleSetGrain(
         if (state.State.Rules.Any(r => r.Id == valid.Id))
         {
             return new RuleChange(RuleChangeOutcome.Conflict, null, state.State.Version);
+        }
+
+        if (state.State.Rules.Count >= quotas.Value.MaxRules)
+        {
+            return new RuleChange(RuleChangeOutcome.OverQuota, null, state.State.Version);
         }
 
         state.State.Rules.Add(valid);
@@ -76,8 +82,13 @@ public sealed partial class AlertRuleSetGrain(
 
     public Task<SilenceList> GetSilences() => Task.FromResult(new SilenceList([.. state.State.Silences]));
 
-    public async Task<Silence> AddSilence(Silence silence)
+    public async Task<Silence?> AddSilence(Silence silence)
     {
+        if (state.State.Silences.Count >= quotas.Value.MaxSilences)
+        {
+            return null;
+        }
+
         var added = silence with { Id = Guid.NewGuid().ToString("N") };
         state.State.Silences.Add(added);
         await Commit(null);

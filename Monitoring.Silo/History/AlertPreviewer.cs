@@ -21,9 +21,15 @@ public sealed class AlertPreviewer(HistoryReader history, IOptions<AlertingOptio
     {
         var rules = CompiledRuleSet.From([rule]);
         var compiled = rules.Rules[0];
-        var fleet = (await history.ListAgentsAsync()).Agents
-            .Where(a => agentId is null ? compiled.AppliesTo(a.AgentId, a.AgentName) : a.AgentId == agentId)
-            .ToList();
+        // The fleet page by page, until one agent beyond the replayed ones says the preview is truncated.
+        var fleet = new List<AgentSummary>();
+        AgentList? page = null;
+        do
+        {
+            page = await history.ListAgentsAsync(page?.Agents[^1].AgentId, AgentCursor.MaxLimit);
+            fleet.AddRange(page.Agents.Where(a => agentId is null ? compiled.AppliesTo(a.AgentId, a.AgentName) : a.AgentId == agentId));
+        }
+        while (page.NextCursor is not null && fleet.Count <= MaxAgents);
         var truncated = fleet.Count > MaxAgents;
         var simulated = new AlertingOptions
         {

@@ -15,7 +15,7 @@ public sealed class HistoryGrain(HistoryReader reader, IHistoryStore store, IOpt
     public async Task<byte[]?> QueryJson(HistoryQuery query) =>
         await reader.QueryAsync(query) is { } answer ? HistoryJson.Serialize(answer) : null;
 
-    public Task<AgentList> ListAgents() => reader.ListAgentsAsync();
+    public Task<AgentList> ListAgents(string? after, int limit) => reader.ListAgentsAsync(after, limit);
 
     public Task<StorageStats> GetStorage() => store.GetStatsAsync();
 

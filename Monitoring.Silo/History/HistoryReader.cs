@@ -15,9 +15,12 @@ public sealed class HistoryReader(IHistoryStore store, IOptions<LivenessOptions>
     public Task<HistoryResponse?> QueryAsync(HistoryQuery query, CancellationToken cancellationToken = default) =>
         store.QueryAsync(query, cancellationToken);
 
-    public async Task<AgentList> ListAgentsAsync(CancellationToken cancellationToken = default)
+    /// <summary>Up to <paramref name="limit"/> agents after <paramref name="after"/> by id, with a cursor when more follow.</summary>
+    public async Task<AgentList> ListAgentsAsync(string? after, int limit, CancellationToken cancellationToken = default)
     {
-        var registered = await store.ListAgentsAsync(cancellationToken);
+        // One row beyond the page says whether another page follows.
+        var rows = await store.ListAgentsAsync(after, limit + 1, cancellationToken);
+        var registered = rows.Count > limit ? rows.Take(limit).ToList() : rows;
         var now = time.GetUtcNow();
         var missed = liveness.Value.MissedIntervalsBeforeDown;
         return new AgentList([.. registered.Select(agent => new AgentSummary
@@ -32,6 +35,6 @@ public sealed class HistoryReader(IHistoryStore store, IOptions<LivenessOptions>
             CpuPercent = agent.CpuPercent,
             MemoryPercent = agent.MemoryPercent,
             DiskPercent = agent.DiskPercent,
-        })]);
+        })], rows.Count > limit ? AgentCursor.Encode(registered[^1].AgentId) : null);
     }
 }

@@ -150,11 +150,41 @@ public sealed class AgentGrain(
     public Task Watch() => Task.CompletedTask;
 
     /// <summary>
+    /// Clears the alert state first: should the store's delete fail, the agent stays with its history and evaluates its
+    /// alerts afresh. Memory is then dropped as a whole, so the next sample meets a grain that never saw the agent.
+    /// </summary>
+    public async Task<bool> Delete()
+    {
+        if (alerts.RecordExists)
+        {
+            await alerts.ClearStateAsync();
+        }
+
+        if (previousRegistration.RecordExists)
+        {
+            await previousRegistration.ClearStateAsync();
+        }
+
+        var deleted = await store.DeleteAgentAsync(AgentId);
+        _timer?.Dispose();
+        _timer = null;
+        _ingest = null;
+        _alerting = null;
+        return deleted;
+    }
+
+    /// <summary>
     /// Appends the samples to history (with the registry row when due) and, only once they are durable, moves the grain's
     /// memory on: a failed append leaves the grain as it was, so the client's retry is handled like the first attempt.
     /// </summary>
     private async Task AcceptAsync(IReadOnlyList<MetricsReport> samples)
     {
+        // Only a new agent counts against the quota; one already registered keeps reporting however full the cluster is.
+        if (!Ingest.IsRegistered && await store.CountAgentsAsync() >= settings.MaxAgents)
+        {
+            throw new AgentQuotaExceededException(AgentId, settings.MaxAgents);
+        }
+
         var now = UnixMicroseconds.Truncate(time.GetUtcNow());
         IngestBatch batch;
         using (MonitoringTelemetry.Source.StartActivity("history.append"))

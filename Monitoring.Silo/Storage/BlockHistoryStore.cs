@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Monitoring.Abstractions;
@@ -22,6 +23,9 @@ public abstract partial class BlockHistoryStore(
     private static readonly TimeSpan DeletePause = TimeSpan.FromMilliseconds(10);
 
     protected SeriesCatalog Catalog { get; } = new();
+
+    /// <summary>Agents deleted since the appender last looked: it forgets their cached numbers before its next commit.</summary>
+    protected ConcurrentQueue<string> ForgottenAgents { get; } = new();
 
     /// <summary>The dialect's function for the larger of two values (SQLite's scalar <c>max</c>, PostgreSQL's <c>greatest</c>).</summary>
     protected abstract string Greatest { get; }
@@ -51,12 +55,15 @@ public abstract partial class BlockHistoryStore(
         a.disk_percent, a.watched_since
         """;
 
-    public async Task<IReadOnlyList<RegisteredAgent>> ListAgentsAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<RegisteredAgent>> ListAgentsAsync(string? after, int limit, CancellationToken cancellationToken = default)
     {
         await SqliteConnections.OffScheduler();
         await using var connection = Open();
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {RegistryColumns} FROM agents a ORDER BY a.agent_id;";
+        // The unique index on agent_id serves both the seek and the order; the cursor compares in the same collation, so no agent comes twice.
+        command.CommandText = $"SELECT {RegistryColumns} FROM agents a WHERE a.agent_id > @after ORDER BY a.agent_id LIMIT @limit;";
+        command.Add("@after", after ?? string.Empty);
+        command.Add("@limit", limit);
         var agents = new List<RegisteredAgent>();
         await using var rows = await command.ExecuteReaderAsync(cancellationToken);
         while (await rows.ReadAsync(cancellationToken))
@@ -135,6 +142,54 @@ public abstract partial class BlockHistoryStore(
         rows.IsDBNull(7) ? null : rows.GetDouble(7),
         rows.IsDBNull(8) ? null : rows.GetDouble(8),
         rows.IsDBNull(9) ? null : UnixMicroseconds.ToTime(rows.GetInt64(9)));
+
+    public async Task<long> CountAgentsAsync(CancellationToken cancellationToken = default)
+    {
+        await SqliteConnections.OffScheduler();
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM agents;";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// One transaction over every history table that names the agent, then its rows in the alert store. The id goes to the
+    /// appender first: it must not file a later sample under the agent's old number, which the delete frees.
+    /// </summary>
+    public async Task<bool> DeleteAgentAsync(string agentId, CancellationToken cancellationToken = default)
+    {
+        await SqliteConnections.OffScheduler();
+        ForgottenAgents.Enqueue(agentId);
+        await using (var connection = Open())
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            if (await FindAgentAsync(connection, agentId, cancellationToken) is not { } agentNo)
+            {
+                return false;
+            }
+
+            var tables = HasLegacyTable(connection)
+                ? (string[])["history_head", "history_blocks", "history_rollups", "history", "agents"]
+                : ["history_head", "history_blocks", "history_rollups", "agents"];
+            foreach (var table in tables)
+            {
+                await using var delete = connection.CreateCommand();
+                delete.Transaction = transaction;
+                delete.CommandText = $"DELETE FROM {table} WHERE agent_no = @agent_no;";
+                delete.Add("@agent_no", agentNo);
+                await delete.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await using var alertStore = OpenAlertStore();
+        await using var alerts = alertStore.CreateCommand();
+        alerts.CommandText = "DELETE FROM alerts WHERE agent_id = @agent_id;";
+        alerts.Add("@agent_id", agentId);
+        await alerts.ExecuteNonQueryAsync(cancellationToken);
+        return true;
+    }
 
     public async Task UpdateAgentAsync(string agentId, AgentUpdate update, CancellationToken cancellationToken = default)
     {

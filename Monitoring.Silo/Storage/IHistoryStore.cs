@@ -7,7 +7,8 @@ namespace Monitoring.Silo.Storage;
 /// The storage seam of history, the fleet registry and retention: every statement about samples, agents and what is past
 /// retention lives in one implementation of this interface per backend, so grains, readers and sweepers never see SQL.
 /// Grains await <see cref="ReadAgentAsync"/>, <see cref="UpdateAgentAsync"/>, <see cref="QueryAsync"/>,
-/// <see cref="ListAgentsAsync"/> and <see cref="GetStatsAsync"/>: a backend whose driver blocks runs them off the caller's thread.
+/// <see cref="ListAgentsAsync"/>, <see cref="CountAgentsAsync"/>, <see cref="DeleteAgentAsync"/> and <see cref="GetStatsAsync"/>:
+/// a backend whose driver blocks runs them off the caller's thread.
 /// </summary>
 public interface IHistoryStore
 {
@@ -20,8 +21,17 @@ public interface IHistoryStore
     /// <summary>Raw samples or buckets of one agent, bounded by the query's cap, or null for an agent never stored.</summary>
     Task<HistoryResponse?> QueryAsync(HistoryQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary>Every agent's registry row, by agent id.</summary>
-    Task<IReadOnlyList<RegisteredAgent>> ListAgentsAsync(CancellationToken cancellationToken = default);
+    /// <summary>Up to <paramref name="limit"/> registry rows by agent id, those after <paramref name="after"/> (null: from the first).</summary>
+    Task<IReadOnlyList<RegisteredAgent>> ListAgentsAsync(string? after, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>How many agents are registered.</summary>
+    Task<long> CountAgentsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes an agent's registry row, its samples in every tier (head, blocks, rollups, a previous release's rows) and its
+    /// active alerts, in one transaction; false when no agent has that id. A later sample registers the id anew.
+    /// </summary>
+    Task<bool> DeleteAgentAsync(string agentId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Every agent's registry row with every value of its newest sample not yet compacted, by agent id, in one read (one

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Monitoring.Silo.Storage.Blocks;
 
@@ -5,8 +6,8 @@ namespace Monitoring.Silo.Storage;
 
 public sealed partial class SqliteHistoryStore
 {
-    /// <summary>The writer's connection and statements; caches each agent's number once its row is known.</summary>
-    private sealed class Appender(SqliteConnection connection, SeriesCatalog catalog) : IHistoryAppender
+    /// <summary>The writer's connection and statements; caches each agent's number once its row is known, until the agent is deleted.</summary>
+    private sealed class Appender(SqliteConnection connection, SeriesCatalog catalog, ConcurrentQueue<string> forgotten) : IHistoryAppender
     {
         private readonly SqliteCommand _ensureAgent = Command(connection, """
             INSERT INTO agents (agent_id, agent_name, first_seen, last_seen, interval_seconds)
@@ -39,6 +40,11 @@ public sealed partial class SqliteHistoryStore
 
         public int Commit(IReadOnlyList<HistoryRecord> batch)
         {
+            while (forgotten.TryDequeue(out var deleted))
+            {
+                _agentNumbers.Remove(deleted);
+            }
+
             _values.Clear();
             foreach (var record in batch)
             {

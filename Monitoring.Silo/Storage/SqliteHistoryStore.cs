@@ -19,7 +19,7 @@ public sealed partial class SqliteHistoryStore(
 
     protected override string Greatest => "max";
 
-    public override IHistoryAppender OpenAppender() => new Appender(connections.Open(), Catalog);
+    public override IHistoryAppender OpenAppender() => new Appender(connections.Open(), Catalog, ForgottenAgents);
 
     protected override DbConnection Open() => connections.Open();
 

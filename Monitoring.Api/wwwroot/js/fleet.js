@@ -274,8 +274,13 @@ async function loadAlerts() {
 async function load() {
   const error = document.getElementById('load-error');
   try {
-    const list = await getJson('api/v1/agents');
-    for (const agent of list.agents) upsert(agent);
+    // The list comes a page at a time (at most 1 000 agents each): follow next_cursor to the last page.
+    let path = 'api/v1/agents';
+    do {
+      const page = await getJson(path);
+      for (const agent of page.agents) upsert(agent);
+      path = page.next_cursor ? `api/v1/agents?cursor=${encodeURIComponent(page.next_cursor)}` : null;
+    } while (path);
     error.hidden = true;
     render();
     loadAlerts();

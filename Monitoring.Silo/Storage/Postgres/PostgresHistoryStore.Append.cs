@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Monitoring.Silo.Storage.Blocks;
 using Npgsql;
 using NpgsqlTypes;
@@ -11,12 +12,17 @@ public sealed partial class PostgresHistoryStore
     /// sample or agent of the batch as arrays (<c>unnest</c> turns them into rows): a multi-row insert of the head rows, one
     /// update of the registry rows, one look-up of the blocks that might already hold a re-sent sample.
     /// </summary>
-    private sealed class Appender(NpgsqlConnection connection, SeriesCatalog catalog) : IHistoryAppender
+    private sealed class Appender(NpgsqlConnection connection, SeriesCatalog catalog, ConcurrentQueue<string> forgotten) : IHistoryAppender
     {
         private readonly Dictionary<string, long> _agentNumbers = new(StringComparer.Ordinal);
 
         public int Commit(IReadOnlyList<HistoryRecord> batch)
         {
+            while (forgotten.TryDequeue(out var deleted))
+            {
+                _agentNumbers.Remove(deleted);
+            }
+
             var values = batch.Select(StoredSample.Values).ToList();
             catalog.Ensure(connection, values.SelectMany(v => v).Select(v => v.Key));
             try

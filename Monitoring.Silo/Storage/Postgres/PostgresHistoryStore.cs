@@ -16,7 +16,7 @@ public sealed partial class PostgresHistoryStore(
 {
     protected override string Greatest => "greatest";
 
-    public override IHistoryAppender OpenAppender() => new Appender(connections.Open(), Catalog);
+    public override IHistoryAppender OpenAppender() => new Appender(connections.Open(), Catalog, ForgottenAgents);
 
     protected override DbConnection Open() => connections.Open();
 

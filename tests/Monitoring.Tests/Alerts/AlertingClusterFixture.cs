@@ -140,7 +140,7 @@ public sealed class AlertingClusterFixture : IAsyncLifetime
     public async Task<Silence> AddSilenceAsync(Silence silence)
     {
         var ruleSet = Grains.GetGrain<IAlertRuleSetGrain>(0);
-        var added = await ruleSet.AddSilence(silence);
+        var added = await ruleSet.AddSilence(silence) ?? throw new InvalidOperationException("The silence quota is full.");
         var version = (await ruleSet.GetRules()).Version;
         foreach (var silo in Cluster.Silos.Cast<InProcessSiloHandle>())
         {

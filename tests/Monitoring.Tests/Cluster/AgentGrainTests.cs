@@ -182,7 +182,7 @@ public sealed class AgentGrainTests(ClusterFixture fixture)
         var agentId = Samples.NewAgentId();
         await fixture.Grains.GetAgentGrain(agentId).Report(Samples.Sample(agentId, Samples.RecentTime(), cpu: 42));
 
-        var list = await fixture.Grains.GetGrain<IHistoryGrain>(0).ListAgents();
+        var list = await fixture.Grains.GetGrain<IHistoryGrain>(0).ListAgents(null, AgentCursor.MaxLimit);
 
         var agent = Assert.Single(list.Agents, a => a.AgentId == agentId);
         Assert.Equal("up", agent.Status);

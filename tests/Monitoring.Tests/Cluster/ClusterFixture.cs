@@ -11,9 +11,18 @@ namespace Monitoring.Tests.Cluster;
 /// A real two-silo Orleans cluster on a real SQLite file in a temp folder, and the real API on Kestrel (loopback, a free
 /// port) connected to it as an Orleans client; shared by the tests of a collection.
 /// </summary>
-public sealed class ClusterFixture : ApiTopology
+public class ClusterFixture : ApiTopology
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("monitoring-tests-").FullName;
+    private readonly IReadOnlyDictionary<string, string> _siloSettings;
+
+    public ClusterFixture()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>A cluster whose silos run with more settings (quotas, say), for the tests of a collection of its own.</summary>
+    protected ClusterFixture(IReadOnlyDictionary<string, string> siloSettings) => _siloSettings = siloSettings;
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -58,7 +67,7 @@ public sealed class ClusterFixture : ApiTopology
             ["Alerting:Receivers:0:Type"] = "alertmanager",
             ["Alerting:Receivers:0:Url"] = $"http://127.0.0.1:{AlertmanagerPort}",
             ["Alerting:DeliveryBackoff"] = "00:00:00.050",
-        }));
+        }.Concat(_siloSettings.Select(setting => KeyValuePair.Create(setting.Key, (string?)setting.Value)))));
         builder.AddSiloBuilderConfigurator<MonitoringSilo>();
         builder.AddClientBuilderConfigurator<MonitoringClient>();
         Cluster = builder.Build();
@@ -69,6 +78,7 @@ public sealed class ClusterFixture : ApiTopology
 
     public override async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         await Api.DisposeAsync();
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();

@@ -40,6 +40,7 @@ public abstract class AccessControlTests(ApiTopology fixture) : OwnApiTests(fixt
         ["GetMetricsSeedHistory"] = Need.Read,
         ["ListAgents"] = Need.Read,
         ["GetAgent"] = Need.Read,
+        ["DeleteAgent"] = Need.Admin,
         ["ListAlertRules"] = Need.Read,
         ["ExportAlertRules"] = Need.Read,
         ["PreviewAlertRule"] = Need.Read,

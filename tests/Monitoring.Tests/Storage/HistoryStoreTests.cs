@@ -338,6 +338,58 @@ public abstract class HistoryStoreTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Deleting_an_agent_removes_it_from_every_tier_and_its_next_sample_registers_it_anew()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var other = Samples.NewAgentId("store");
+        using var appender = _file.Store.OpenAppender();
+        Commit(appender, Minutes(Hour0, 180));
+        Commit(appender, Samples.Sample(other, Hour0.AddHours(2)));
+        // Hour 0 leaves raw for the five-minute tier, hour 1 is a block, hour 2 stays in the head; both compacted hours are in the hourly tier.
+        await _file.CompactAsync(before: Hour0.AddHours(2));
+        await _file.Store.DeleteSamplesBeforeAsync(Hour0.AddHours(1), ct);
+        var agentNo = _file.Scalar($"SELECT agent_no FROM agents WHERE agent_id = '{_agent}'");
+        string[] tables = ["history_head", "history_blocks", "history_rollups", "agents"];
+        Assert.All(tables, table => Assert.True(_file.Scalar($"SELECT count(*) FROM {table} WHERE agent_no = {agentNo}") > 0, table));
+
+        var deleted = await _file.Store.DeleteAgentAsync(_agent, ct);
+        var again = await _file.Store.DeleteAgentAsync(_agent, ct);
+
+        Assert.True(deleted);
+        Assert.False(again);
+        Assert.All(tables, table => Assert.Equal(0, _file.Scalar($"SELECT count(*) FROM {table} WHERE agent_no = {agentNo}")));
+        Assert.Null(await _file.Store.ReadAgentAsync(_agent, ct));
+        Assert.Equal([other], (await _file.Store.ListAgentsAsync(null, 10, ct)).Select(a => a.AgentId));
+        Assert.Single((await _file.QueryAsync(new HistoryQuery(other, Hour0, Hour0.AddHours(3), null, 10))).Samples!);
+
+        // The appender that knew the agent's old number files the next sample under a new registration.
+        Commit(appender, Samples.Sample(_agent, Hour0.AddHours(5)));
+        Assert.Equal(Hour0.AddHours(5), (await _file.Store.ReadAgentAsync(_agent, ct))?.FirstSeen);
+        Assert.Equal([Hour0.AddHours(5)], (await _file.QueryAsync(RawQuery(Hour0, Hour0.AddHours(6)))).Samples!.Select(s => s.Timestamp));
+    }
+
+    [Fact]
+    public async Task Agents_are_listed_a_page_at_a_time_in_id_order_after_the_last_id_of_the_previous_page()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string[] ids = ["page-b", "page-a", "page-e", "page-d", "page-c"];
+        _file.Append([.. ids.Select(id => Samples.Sample(id, Hour0))]);
+
+        var first = await _file.Store.ListAgentsAsync(null, 2, ct);
+        var second = await _file.Store.ListAgentsAsync(first[^1].AgentId, 2, ct);
+        var last = await _file.Store.ListAgentsAsync(second[^1].AgentId, 2, ct);
+
+        Assert.Equal(["page-a", "page-b", "page-c", "page-d", "page-e"], first.Concat(second).Concat(last).Select(a => a.AgentId));
+        Assert.Single(last);
+        Assert.Equal(5, await _file.Store.CountAgentsAsync(ct));
+    }
+
+    /// <summary>Commits the samples as the history writer does, each with its registry row, received at its own time.</summary>
+    private static void Commit(IHistoryAppender appender, params MetricsReport[] samples) =>
+        appender.Commit([.. samples.Select(s => new HistoryRecord(s.AgentId!, s.Timestamp!.Value, s, MetricSeries.Detail(s),
+            new RegistryEntry(s.AgentId!, s.Timestamp!.Value, 60, s.Timestamp!.Value, s.System!.CpuPercent!.Value, s.System.Memory!.Percent!.Value, s.System.Disk!.Percent!.Value)))]);
+
     private static string Json(HistoryResponse response) =>
         System.Text.Json.JsonSerializer.Serialize(response, MonitoringJsonContext.Default.HistoryResponse);
 }
