@@ -64,6 +64,31 @@ public sealed class DashboardTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task Fleet_page_follows_the_agent_lists_cursor_and_shows_every_agent_beyond_the_first_page()
+    {
+        var prefix = Samples.NewAgentId("many");
+        var samples = Enumerable.Range(0, 1001).Select(i => Samples.Sample($"{prefix}-{i:D4}", Samples.RecentTime(30))).ToArray();
+        using var http = fixture.Cluster.CreateClient();
+        // A hundred new agents a request: each first sample activates a grain, and a request must commit within 3 s.
+        foreach (var chunk in samples.Chunk(100))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await http.PostBatchAsync(chunk)).StatusCode);
+        }
+
+        var firstPage = await (await http.FetchAsync("/api/v1/agents")).ReadAsync(MonitoringJsonContext.Default.AgentList);
+        Assert.NotNull(firstPage.NextCursor);
+
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        await page.GotoAsync("./");
+        await page.Locator("#filter").FillAsync(prefix);
+
+        await Expect(page.Locator("#agent-rows > .row")).ToHaveCountAsync(1001, new() { Timeout = 30_000 });
+        await Expect(page.Locator($"[data-agent-id='{prefix}-1000']")).ToBeVisibleAsync();
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
     public async Task Fleet_page_without_agents_tells_how_to_start_one()
     {
         await using var browser = await fixture.OpenAsync();
