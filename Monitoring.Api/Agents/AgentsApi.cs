@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Monitoring.Abstractions;
 using Monitoring.Api.Ingest;
@@ -67,15 +68,21 @@ public static class AgentsApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAgent(
-        [FromRoute(Name = "agent_id")] string agentId, IGrainFactory grains)
+        [FromRoute(Name = "agent_id")] string agentId, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (!SampleValidator.IsValidAgentId(agentId))
         {
             return MetricsApi.InvalidAgentId();
         }
 
-        return await grains.GetAgentGrain(agentId).Delete()
-            ? TypedResults.NoContent()
-            : MetricsApi.UnknownAgent(agentId);
+        var agent = grains.GetAgentGrain(agentId);
+        var before = await agent.GetSummary();
+        if (!await agent.Delete())
+        {
+            return MetricsApi.UnknownAgent(agentId);
+        }
+
+        await grains.RecordAsync(user, "DeleteAgent", agentId, before, null, MonitoringJsonContext.Default.AgentSummary);
+        return TypedResults.NoContent();
     }
 }

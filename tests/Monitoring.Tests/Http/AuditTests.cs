@@ -132,6 +132,27 @@ public abstract class AuditTests(ApiTopology fixture) : OwnApiTests(fixture, Set
         }
     }
 
+    [Fact]
+    public async Task Deleting_an_agent_is_appended_with_the_agent_as_it_was_and_an_unknown_one_appends_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var agent = Samples.NewAgentId();
+        using var ingest = Api.CreateClient();
+        ingest.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AgentToken);
+        Assert.Equal(HttpStatusCode.OK, (await ingest.PostSampleAsync(Samples.Sample(agent, Samples.RecentTime(), cpu: 33, name: "doomed"))).StatusCode);
+        Authorize(AdminToken);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync($"/api/v1/agents/{agent}", ct)).StatusCode);
+        var entries = Entries();
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.DeleteAsync($"/api/v1/agents/{agent}", ct)).StatusCode);
+
+        Assert.Equal(entries, Entries());
+        var entry = Assert.Single((await AuditAsync("?limit=1000")).GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == agent);
+        Assert.Equal(("DeleteAgent", "alice"), (entry.GetProperty("operation").GetString(), entry.GetProperty("actor").GetString()));
+        Assert.Equal(("doomed", 33.0), (entry.GetProperty("before").GetProperty("agent_name").GetString(), entry.GetProperty("before").GetProperty("cpu_percent").GetDouble()));
+        Assert.True(Absent(entry, "after"));
+    }
+
     private static bool Absent(JsonElement entry, string name) =>
         !entry.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null;
 
