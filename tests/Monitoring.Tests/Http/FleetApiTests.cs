@@ -89,7 +89,9 @@ public abstract class FleetApiTests(ApiTopology fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await _http.FetchAsync($"/api/v1/agents/{agentId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _http.FetchAsync($"/api/v1/metrics/{agentId}/latest")).StatusCode);
         Assert.Empty((await (await _http.FetchAsync($"/api/v1/alerts?agent_id={agentId}")).ReadAsync(MonitoringJsonContext.Default.AlertList)).Alerts);
-        Assert.DoesNotContain((await (await _http.FetchAsync("/api/v1/alerts")).ReadAsync(MonitoringJsonContext.Default.AlertList)).Alerts, a => a.AgentId == agentId);
+        var fleetAlerts = await _http.FetchAsync("/api/v1/alerts");
+        Assert.True(fleetAlerts.IsSuccessStatusCode, $"{fleetAlerts.StatusCode}: {await fleetAlerts.Content.ReadAsStringAsync(ct)}");
+        Assert.DoesNotContain((await fleetAlerts.ReadAsync(MonitoringJsonContext.Default.AlertList)).Alerts, a => a.AgentId == agentId);
         Assert.DoesNotContain((await (await _http.FetchAsync("/api/v1/agents")).ReadAsync(MonitoringJsonContext.Default.AgentList)).Agents, a => a.AgentId == agentId);
 
         Assert.Equal(HttpStatusCode.OK, (await _http.PostSampleAsync(Samples.Sample(agentId, Samples.RecentTime(30), cpu: 10))).StatusCode);

@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Monitoring.Abstractions;
+using Monitoring.Contracts;
 using Monitoring.Silo.Storage;
 using Monitoring.Tests.Cluster;
 using Orleans.TestingHost;
@@ -78,9 +80,9 @@ public sealed class RetentionTests(ClusterFixture fixture)
         using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO alert_history (at, alert_id, agent_id, rule_id, from_state, to_state, event)
-                VALUES (@at, @id, @agent, 'rule', 'firing', 'resolved', '{}');
+                VALUES (@at, @id, @agent, 'rule', 'firing', 'resolved', @event);
             INSERT INTO notifications (at, alert_id, attempt) VALUES (@at, @id, '{}');
-            INSERT INTO alerts (alert_id, agent_id, state, at, event) VALUES (@id, @agent, 'resolved', @at, '{}');
+            INSERT INTO alerts (alert_id, agent_id, state, at, event) VALUES (@id, @agent, 'resolved', @at, @event);
             INSERT INTO notification_outbox (notification_id, receiver, owner, state, queued_at, status, repeat, alertmanager_only, at, alert)
                 VALUES (@id, 'nowhere', @owner, @state, @queued_at, 'resolved', 0, 0, @at, '{}');
             """;
@@ -88,6 +90,14 @@ public sealed class RetentionTests(ClusterFixture fixture)
         command.Parameters.AddWithValue("@id", alertId);
         command.Parameters.AddWithValue("@agent", _agent);
         command.Parameters.AddWithValue("@state", outboxState);
+        // A real event: the cluster is shared, and other tests read every alert while this one's rows are there.
+        command.Parameters.AddWithValue("@event", JsonSerializer.Serialize(
+            new AlertEvent
+            {
+                AlertId = alertId, RuleId = "rule", RuleName = "rule", AgentId = _agent, AgentName = _agent, Series = "cpu_percent",
+                From = "firing", To = "resolved", Severity = "warning", Summary = "retention test", At = at,
+            },
+            MonitoringJsonContext.Default.AlertEvent));
         // Owned by a live silo, so no silo adopts (and sends) the pending one while the test runs.
         command.Parameters.AddWithValue("@owner", fixture.Cluster.Primary!.SiloAddress.ToParsableString());
         command.Parameters.AddWithValue("@queued_at", UnixMicroseconds.From(outboxQueuedAt ?? at));
