@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using Monitoring.Contracts;
 using Xunit.Sdk;
 
+using static Monitoring.EndToEnd.Tests.RealProcesses.LoopbackCluster;
+
 namespace Monitoring.EndToEnd.Tests.RealProcesses;
 
 /// <summary>
@@ -22,20 +24,9 @@ public sealed class AgentReportingTests
         try
         {
             var ports = Loopback.FreePorts(4);
-            var cluster = new Dictionary<string, string>
-            {
-                ["Cluster__SiloPort"] = Text(ports[0]),
-                ["Cluster__GatewayPort"] = Text(ports[1]),
-                ["Cluster__GatewayAddress"] = "127.0.0.1",
-                ["Cluster__ServiceId"] = "monitoring-e2e",
-                ["Cluster__ClusterId"] = $"e2e-{Guid.NewGuid():N}",
-            };
-            services.Start("Monitoring.Silo", new Dictionary<string, string>(cluster)
-            {
-                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Text(ports[2])}",
-                ["ConnectionStrings__monitoring"] = $"Data Source={Path.Combine(services.Folder, "monitoring.db")}",
-            });
-            var apiUrl = $"http://127.0.0.1:{Text(ports[3])}";
+            var cluster = Cluster(ports, $"e2e-{Guid.NewGuid():N}");
+            services.Start("Monitoring.Silo", Silo(ports, cluster["Cluster__ClusterId"], Path.Combine(services.Folder, "monitoring.db")));
+            var apiUrl = ApiUrl(ports);
             var token = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
             services.Start("Monitoring.Api", new Dictionary<string, string>(cluster)
             {
@@ -99,5 +90,4 @@ public sealed class AgentReportingTests
         Assert.InRange(disk, 0.001, 100);
     }
 
-    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 }

@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using Monitoring.Contracts;
 using Xunit.Sdk;
 
+using static Monitoring.EndToEnd.Tests.RealProcesses.LoopbackCluster;
+
 namespace Monitoring.EndToEnd.Tests.RealProcesses;
 
 /// <summary>
@@ -25,7 +27,7 @@ public sealed class CompactionCrashTests
         try
         {
             var ports = Loopback.FreePorts(4);
-            var apiUrl = $"http://127.0.0.1:{Text(ports[3])}";
+            var apiUrl = ApiUrl(ports);
             using var api = new HttpClient { BaseAddress = new Uri(apiUrl), Timeout = TimeSpan.FromSeconds(10) };
             var server = await StartServerAsync(services, ports, api);
 
@@ -126,18 +128,9 @@ public sealed class CompactionCrashTests
 
     private static async Task<ServiceProcess[]> StartServerAsync(ServiceProcesses services, int[] ports, HttpClient api)
     {
-        var cluster = new Dictionary<string, string>
+        var cluster = Cluster(ports, "e2e-compaction-crash");
+        var silo = services.Start("Monitoring.Silo", new Dictionary<string, string>(Silo(ports, "e2e-compaction-crash", Path.Combine(services.Folder, "monitoring.db")))
         {
-            ["Cluster__SiloPort"] = Text(ports[0]),
-            ["Cluster__GatewayPort"] = Text(ports[1]),
-            ["Cluster__GatewayAddress"] = "127.0.0.1",
-            ["Cluster__ServiceId"] = "monitoring-e2e",
-            ["Cluster__ClusterId"] = "e2e-compaction-crash",
-        };
-        var silo = services.Start("Monitoring.Silo", new Dictionary<string, string>(cluster)
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Text(ports[2])}",
-            ["ConnectionStrings__monitoring"] = $"Data Source={Path.Combine(services.Folder, "monitoring.db")}",
             // Compact every hour as soon as it has ended, all the time, so the kills land in the middle of compactions.
             ["History__CompactionDelay"] = "00:00:00",
             ["History__CompactionInterval"] = "00:00:00.020",
@@ -155,5 +148,4 @@ public sealed class CompactionCrashTests
         return [silo, apiProcess];
     }
 
-    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 }

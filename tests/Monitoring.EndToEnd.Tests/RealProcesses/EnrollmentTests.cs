@@ -7,6 +7,8 @@ using System.Text.Json;
 using Monitoring.Contracts;
 using Xunit.Sdk;
 
+using static Monitoring.EndToEnd.Tests.RealProcesses.LoopbackCluster;
+
 namespace Monitoring.EndToEnd.Tests.RealProcesses;
 
 /// <summary>
@@ -28,20 +30,9 @@ public sealed class EnrollmentTests
         try
         {
             var ports = Loopback.FreePorts(4);
-            var cluster = new Dictionary<string, string>
-            {
-                ["Cluster__SiloPort"] = Text(ports[0]),
-                ["Cluster__GatewayPort"] = Text(ports[1]),
-                ["Cluster__GatewayAddress"] = "127.0.0.1",
-                ["Cluster__ServiceId"] = "monitoring-e2e",
-                ["Cluster__ClusterId"] = $"e2e-{Guid.NewGuid():N}",
-            };
-            services.Start("Monitoring.Silo", new Dictionary<string, string>(cluster)
-            {
-                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Text(ports[2])}",
-                ["ConnectionStrings__monitoring"] = $"Data Source={Path.Combine(services.Folder, "monitoring.db")}",
-            });
-            var apiUrl = $"http://127.0.0.1:{Text(ports[3])}";
+            var cluster = Cluster(ports, $"e2e-{Guid.NewGuid():N}");
+            services.Start("Monitoring.Silo", Silo(ports, cluster["Cluster__ClusterId"], Path.Combine(services.Folder, "monitoring.db")));
+            var apiUrl = ApiUrl(ports);
             var admin = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
             services.Start("Monitoring.Api", new Dictionary<string, string>(cluster)
             {
@@ -110,5 +101,4 @@ public sealed class EnrollmentTests
         return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync(type, cancellation) : null;
     }
 
-    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 }

@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using Monitoring.Contracts;
 using Xunit.Sdk;
 
+using static Monitoring.EndToEnd.Tests.RealProcesses.LoopbackCluster;
+
 namespace Monitoring.EndToEnd.Tests.RealProcesses;
 
 /// <summary>
@@ -38,7 +40,7 @@ public sealed class OutageTests
         try
         {
             var ports = Loopback.FreePorts(4);
-            var apiUrl = $"http://127.0.0.1:{Text(ports[3])}";
+            var apiUrl = ApiUrl(ports);
             using var api = new HttpClient { BaseAddress = new Uri(apiUrl), Timeout = TimeSpan.FromSeconds(5) };
             var server = await StartServerAsync(services, ports, api);
 
@@ -128,18 +130,9 @@ public sealed class OutageTests
     /// <summary>Starts the silo and the API on the given ports and the test's SQLite file, and waits until the API is healthy.</summary>
     private static async Task<ServiceProcess[]> StartServerAsync(ServiceProcesses services, int[] ports, HttpClient api)
     {
-        var cluster = new Dictionary<string, string>
+        var cluster = Cluster(ports, "e2e-outage");
+        var silo = services.Start("Monitoring.Silo", new Dictionary<string, string>(Silo(ports, "e2e-outage", Path.Combine(services.Folder, "monitoring.db")))
         {
-            ["Cluster__SiloPort"] = Text(ports[0]),
-            ["Cluster__GatewayPort"] = Text(ports[1]),
-            ["Cluster__GatewayAddress"] = "127.0.0.1",
-            ["Cluster__ServiceId"] = "monitoring-e2e",
-            ["Cluster__ClusterId"] = "e2e-outage",
-        };
-        var silo = services.Start("Monitoring.Silo", new Dictionary<string, string>(cluster)
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Text(ports[2])}",
-            ["ConnectionStrings__monitoring"] = $"Data Source={Path.Combine(services.Folder, "monitoring.db")}",
         });
         var apiProcess = services.Start("Monitoring.Api", new Dictionary<string, string>(cluster) { ["ASPNETCORE_URLS"] = api.BaseAddress!.ToString().TrimEnd('/') });
         await Eventually.GetAsync("the API answers /health", StartTimeout, async cancellation =>
@@ -211,5 +204,4 @@ public sealed class OutageTests
     private static DateTimeOffset Microseconds(DateTimeOffset timestamp) =>
         new(timestamp.UtcTicks - (timestamp.UtcTicks % 10), TimeSpan.Zero);
 
-    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 }

@@ -6,6 +6,8 @@ using Monitoring.Tests.Storage;
 using Npgsql;
 using Xunit.Sdk;
 
+using static Monitoring.EndToEnd.Tests.RealProcesses.LoopbackCluster;
+
 namespace Monitoring.EndToEnd.Tests.RealProcesses;
 
 /// <summary>
@@ -25,7 +27,7 @@ public sealed class PostgresClusterTests(PostgresServer server) : IClassFixture<
         {
             var database = await server.CreateDatabaseAsync("e2e");
             var ports = Loopback.FreePorts(4);
-            using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Text(ports[3])}"), Timeout = TimeSpan.FromSeconds(10) };
+            using var api = new HttpClient { BaseAddress = new Uri(ApiUrl(ports)), Timeout = TimeSpan.FromSeconds(10) };
             var agent = $"pg-{Guid.NewGuid():N}"[..16];
             var start = DateTimeOffset.UtcNow.AddMinutes(-10);
             var samples = Enumerable.Range(0, 20).Select(i => Sample(agent, start.AddSeconds(i * 10))).ToArray();
@@ -89,7 +91,7 @@ public sealed class PostgresClusterTests(PostgresServer server) : IClassFixture<
         };
         var silo = services.Start("Monitoring.Silo", new Dictionary<string, string>(shared)
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Text(ports[2])}",
+            ["ASPNETCORE_URLS"] = SiloUrl(ports),
             ["Cluster__SiloPort"] = Text(ports[0]),
             ["Cluster__GatewayPort"] = Text(ports[1]),
             ["Cluster__AdvertisedAddress"] = "127.0.0.1",
@@ -133,5 +135,4 @@ public sealed class PostgresClusterTests(PostgresServer server) : IClassFixture<
     private static DateTimeOffset Microseconds(DateTimeOffset timestamp) =>
         new(timestamp.UtcTicks - (timestamp.UtcTicks % 10), TimeSpan.Zero);
 
-    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 }

@@ -5,6 +5,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Monitoring.Contracts;
 
+using static Monitoring.EndToEnd.Tests.RealProcesses.LoopbackCluster;
+
 namespace Monitoring.EndToEnd.Tests.RealProcesses;
 
 /// <summary>
@@ -25,13 +27,9 @@ public sealed class PrometheusScrapeTests
         var ct = TestContext.Current.CancellationToken;
         await using var services = new ServiceProcesses();
         var ports = Loopback.FreePorts(5);
-        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Text(ports[3])}"), Timeout = TimeSpan.FromSeconds(10) };
-        services.Start("Monitoring.Silo", new Dictionary<string, string>(Cluster(ports))
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Text(ports[2])}",
-            ["ConnectionStrings__monitoring"] = $"Data Source={Path.Combine(services.Folder, "monitoring.db")}",
-        });
-        services.Start("Monitoring.Api", new Dictionary<string, string>(Cluster(ports))
+        using var api = new HttpClient { BaseAddress = new Uri(ApiUrl(ports)), Timeout = TimeSpan.FromSeconds(10) };
+        services.Start("Monitoring.Silo", Silo(ports, "e2e-prometheus", Path.Combine(services.Folder, "monitoring.db")));
+        services.Start("Monitoring.Api", new Dictionary<string, string>(Cluster(ports, "e2e-prometheus"))
         {
             ["ASPNETCORE_URLS"] = api.BaseAddress.ToString().TrimEnd('/'),
             ["AccessTokens__0__Token"] = ReadToken,
@@ -132,14 +130,4 @@ public sealed class PrometheusScrapeTests
         },
     };
 
-    private static Dictionary<string, string> Cluster(int[] ports) => new()
-    {
-        ["Cluster__SiloPort"] = Text(ports[0]),
-        ["Cluster__GatewayPort"] = Text(ports[1]),
-        ["Cluster__GatewayAddress"] = "127.0.0.1",
-        ["Cluster__ServiceId"] = "monitoring-e2e",
-        ["Cluster__ClusterId"] = "e2e-prometheus",
-    };
-
-    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 }

@@ -6,6 +6,8 @@ using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
 using Monitoring.Contracts;
 
+using static Monitoring.EndToEnd.Tests.RealProcesses.LoopbackCluster;
+
 namespace Monitoring.EndToEnd.Tests.RealProcesses;
 
 /// <summary>
@@ -16,6 +18,8 @@ namespace Monitoring.EndToEnd.Tests.RealProcesses;
 /// </summary>
 public sealed class ReadinessTests
 {
+    private const string ClusterId = "e2e-readiness";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan VerdictTimeout = TimeSpan.FromSeconds(15);
 
@@ -24,11 +28,11 @@ public sealed class ReadinessTests
     {
         await using var services = new ServiceProcesses();
         var ports = Loopback.FreePorts(4);
-        using var silo = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Text(ports[2])}"), Timeout = TimeSpan.FromSeconds(10) };
-        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Text(ports[3])}"), Timeout = TimeSpan.FromSeconds(10) };
+        using var silo = new HttpClient { BaseAddress = new Uri(SiloUrl(ports)), Timeout = TimeSpan.FromSeconds(10) };
+        using var api = new HttpClient { BaseAddress = new Uri(ApiUrl(ports)), Timeout = TimeSpan.FromSeconds(10) };
         var database = Path.Combine(services.Folder, "monitoring.db");
-        var siloProcess = services.Start("Monitoring.Silo", Silo(ports, database));
-        services.Start("Monitoring.Api", new Dictionary<string, string>(Cluster(ports)) { ["ASPNETCORE_URLS"] = api.BaseAddress.ToString().TrimEnd('/') });
+        var siloProcess = services.Start("Monitoring.Silo", Silo(ports, ClusterId, database));
+        services.Start("Monitoring.Api", new Dictionary<string, string>(Cluster(ports, ClusterId)) { ["ASPNETCORE_URLS"] = api.BaseAddress.ToString().TrimEnd('/') });
         await StatusAsync(api, "/health", HttpStatusCode.OK, StartTimeout, services);
         await StatusAsync(silo, "/health", HttpStatusCode.OK, StartTimeout, services);
 
@@ -51,7 +55,7 @@ public sealed class ReadinessTests
         await StatusAsync(api, "/health", HttpStatusCode.ServiceUnavailable, VerdictTimeout, services);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(new Uri("/alive", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
 
-        services.Start("Monitoring.Silo", Silo(ports, database));
+        services.Start("Monitoring.Silo", Silo(ports, ClusterId, database));
         await StatusAsync(api, "/health", HttpStatusCode.OK, StartTimeout, services);
     }
 
@@ -61,9 +65,9 @@ public sealed class ReadinessTests
         await using var services = new ServiceProcesses();
         var ports = Loopback.FreePorts(4);
         var database = Path.Combine(services.Folder, "monitoring.db");
-        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Text(ports[3])}"), Timeout = TimeSpan.FromSeconds(60) };
-        var silo = services.Start("Monitoring.Silo", Silo(ports, database));
-        services.Start("Monitoring.Api", new Dictionary<string, string>(Cluster(ports))
+        using var api = new HttpClient { BaseAddress = new Uri(ApiUrl(ports)), Timeout = TimeSpan.FromSeconds(60) };
+        var silo = services.Start("Monitoring.Silo", Silo(ports, ClusterId, database));
+        services.Start("Monitoring.Api", new Dictionary<string, string>(Cluster(ports, ClusterId))
         {
             ["ASPNETCORE_URLS"] = api.BaseAddress.ToString().TrimEnd('/'),
             // Eight agents backfilling as fast as they can, far over an agent's default rate: this test is about the silo's death.
@@ -115,7 +119,7 @@ public sealed class ReadinessTests
             $"{answers.Count} requests, {afterKill.Count} answered after the kill, the slowest in {afterKill.Max(a => a.Took).TotalSeconds:0.00} s, {answers.Count(a => a.Status != HttpStatusCode.OK)} refused"));
 
         // The silo comes back on the same file; every refused request is sent again, as an agent would, until it is taken.
-        services.Start("Monitoring.Silo", Silo(ports, database));
+        services.Start("Monitoring.Silo", Silo(ports, ClusterId, database));
         await StatusAsync(api, "/health", HttpStatusCode.OK, StartTimeout, services);
         var refused = answers.Where(a => a.Status != HttpStatusCode.OK).ToList();
         Assert.NotEmpty(refused);
@@ -170,8 +174,8 @@ public sealed class ReadinessTests
     {
         await using var services = new ServiceProcesses();
         var ports = Loopback.FreePorts(4);
-        using var silo = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Text(ports[2])}"), Timeout = TimeSpan.FromSeconds(10) };
-        services.Start("Monitoring.Silo", new Dictionary<string, string>(Silo(ports, Path.Combine(services.Folder, "monitoring.db")))
+        using var silo = new HttpClient { BaseAddress = new Uri(SiloUrl(ports)), Timeout = TimeSpan.FromSeconds(10) };
+        services.Start("Monitoring.Silo", new Dictionary<string, string>(Silo(ports, ClusterId, Path.Combine(services.Folder, "monitoring.db")))
         {
             // A petabyte: more than this machine's disk has free.
             ["Storage__MinFreeDiskMegabytes"] = "1000000000",
@@ -198,22 +202,6 @@ public sealed class ReadinessTests
         },
     };
 
-    private static Dictionary<string, string> Silo(int[] ports, string database) => new(Cluster(ports))
-    {
-        ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Text(ports[2])}",
-        ["ConnectionStrings__monitoring"] = $"Data Source={database}",
-    };
-
-    private static Dictionary<string, string> Cluster(int[] ports) => new()
-    {
-        ["Cluster__SiloPort"] = Text(ports[0]),
-        ["Cluster__GatewayPort"] = Text(ports[1]),
-        ["Cluster__GatewayAddress"] = "127.0.0.1",
-        ["Cluster__ServiceId"] = "monitoring-e2e",
-        ["Cluster__ClusterId"] = "e2e-readiness",
-    };
-
-    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>One request of a sender: its samples, when it was sent, how long its answer took and its status (null: no answer).</summary>
     private sealed record Answer(string Agent, MetricsReport[] Samples, DateTimeOffset Sent, TimeSpan Took, HttpStatusCode? Status);
