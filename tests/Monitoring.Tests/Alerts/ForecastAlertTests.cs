@@ -4,7 +4,7 @@ using Monitoring.Silo.Alerts;
 
 namespace Monitoring.Tests.Alerts;
 
-/// <summary>The default <c>mount_fills</c> forecast through real samples, the agent grain, its alert state and the alert history.</summary>
+/// <summary>The default <c>mount_fills</c> forecast through real samples, the agent grain, its alert state, the alert history and the webhook.</summary>
 [Collection(AlertingCollection.Name)]
 public sealed class ForecastAlertTests(AlertingClusterFixture fixture)
 {
@@ -45,5 +45,8 @@ public sealed class ForecastAlertTests(AlertingClusterFixture fixture)
         Assert.Equal(start.AddMinutes(400), fills.PredictedAt!.Value, TimeSpan.FromMinutes(1));
         Assert.Equal($"host {agent} disk[/data].percent at 69% is full in 5 h", fills.Summary);
         Assert.Equal(["inactive>firing"], fixture.Transitions(fills.Id));
+        await Eventually.TrueAsync(() => Task.FromResult(fixture.Sink.For(fills.Id).Count >= 1), $"the webhook was told of {fills.Id}");
+        var told = fixture.Sink.For(fills.Id)[0];
+        Assert.Equal(("firing", fills.PredictedAt), (told.Status, told.Alert.PredictedAt));
     }
 }
